@@ -1,0 +1,140 @@
+"""The `communique` command: build documents, list templates.
+
+Exit codes: 0 success, 1 a bad input (one line per problem, naming the file
+and line), 2 bad usage. A user never sees a traceback; an unexpected
+failure is reported in one line too (and in full with `--debug`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from communique import __version__
+from communique.errors import CommuniqueError
+from communique.publish import Options, build_file
+from communique.render import find_template, list_templates
+from communique.writers import FORMATS
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+SAMPLE = Path(__file__).parent / "samples" / "statement-tr-ots-kazakhstan.txt"
+_META_OPTIONS = ("language", "date", "place", "issuer", "reference", "title", "kind")
+
+
+class _UsageError(Exception):
+    pass
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise _UsageError(message)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="communique",
+        description="Publish official documents (statements, declarations, communiqués, press releases, "
+        "letters) as an archival PDF and an editable Word file from one source.",
+    )
+    parser.add_argument("--version", action="version", version=f"communique {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected failure")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    build = commands.add_parser("build", help="publish source files (.txt, .json) as PDF, DOCX and JSON")
+    build.add_argument("files", nargs="*", type=Path, metavar="FILE", help="source files to publish")
+    build.add_argument("--sample", action="store_true", help="publish the bundled sample statement")
+    build.add_argument("--out", "-o", type=Path, default=Path("build"), metavar="DIR",
+                       help="output folder (default: build/)")
+    build.add_argument("--template", "-t", default="statement", metavar="NAME|DIR",
+                       help="bundled template name or a template folder (default: statement)")
+    build.add_argument("--format", "-f", default="pdf,docx", metavar="LIST",
+                       help=f"comma-separated output formats: {', '.join(FORMATS)} (default: pdf,docx)")
+    build.add_argument("--language", metavar="TAG", help="document language as a BCP 47 tag (tr, en, kk-Latn, …)")
+    build.add_argument("--date", metavar="YYYY-MM-DD", help="document date")
+    build.add_argument("--place", metavar="TEXT", help="place of issue (İstanbul, Astana, …)")
+    build.add_argument("--issuer", metavar="TEXT", help="issuing body, shown in the letterhead")
+    build.add_argument("--reference", metavar="TEXT", help="reference number (No: 57, № 439, …)")
+    build.add_argument("--title", metavar="TEXT", help="document title")
+    build.add_argument("--kind", metavar="KIND", help="document kind (statement, press-release, resolution, …)")
+    build.add_argument("--logo", type=Path, metavar="IMAGE", help="letterhead image (PNG or JPEG)")
+    build.add_argument("--verbose", "-v", action="store_true", help="say what was read and written")
+
+    commands.add_parser("templates", help="list the bundled templates")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    try:
+        args = parser.parse_args(argv)
+        if args.command == "build":
+            return _build(args)
+        if args.command == "templates":
+            return _templates()
+        parser.print_help()
+        return EXIT_USAGE
+    except _UsageError as err:
+        print(f"communique: {err}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("communique: interrupted", file=sys.stderr)
+        return 130
+    except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
+        if debug:
+            traceback.print_exc()
+        print(f"communique: internal error: {type(err).__name__}: {err} (run with --debug for details)",
+              file=sys.stderr)
+        return EXIT_BUG
+
+
+def _build(args: argparse.Namespace) -> int:
+    files: list[Path] = list(args.files)
+    if args.sample:
+        files.append(SAMPLE)
+    if not files:
+        raise _UsageError("build: give at least one FILE, or --sample")
+    formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise _UsageError(f"build: unknown format {unknown[0] if unknown else args.format!r} "
+                          f"(use {', '.join(FORMATS)})")
+    if args.date is not None:
+        try:
+            dt.date.fromisoformat(args.date)
+        except ValueError:
+            raise _UsageError(f"build: --date {args.date!r} is not a date as YYYY-MM-DD") from None
+    if args.logo is not None and not args.logo.is_file():
+        raise _UsageError(f"build: --logo {str(args.logo)!r}: no such file")
+    stems = [f.stem for f in files]
+    duplicates = sorted({s for s in stems if stems.count(s) > 1})
+    if duplicates:
+        raise _UsageError(f"build: several inputs would write {duplicates[0]}.*; build them into different folders")
+    try:
+        template = find_template(args.template)
+    except CommuniqueError as err:
+        raise _UsageError(f"build: {err}") from None
+    overrides = tuple((name, getattr(args, name)) for name in _META_OPTIONS if getattr(args, name) is not None)
+    options = Options(template=template, formats=formats, overrides=overrides,
+                      logo=args.logo.resolve() if args.logo else None)
+    status = EXIT_OK
+    for source in files:
+        try:
+            written = build_file(source, args.out, options)
+        except CommuniqueError as err:
+            print(f"communique: {err.located(str(source))}", file=sys.stderr)
+            status = EXIT_INPUT
+            continue
+        for path in written:
+            print(path)
+    return status
+
+
+def _templates() -> int:
+    for template in list_templates():
+        print(f"{template.name}\t{template.description}\t{template.folder}")
+    return EXIT_OK

@@ -1,0 +1,614 @@
+"""The layout tree: what a template emits and both writers draw.
+
+A template renders a small XML vocabulary; `parse_layout` checks it and
+returns frozen dataclasses. The writers know only this vocabulary, never a
+document's roles, so one template drives both the PDF and the DOCX.
+
+Vocabulary (units: `pt`, `mm`, `cm`, `in`; colours `#RRGGBB`):
+
+    <document size="A4|Letter" margins="top right bottom left" lang="tr-TR"
+              title=".." author=".." subject=".." keywords=".." date="YYYY-MM-DD">
+      <styles>
+        <style name="body" font="serif|sans" size="12pt" leading="15pt"
+               bold="false" italic="false" align="left|center|right|justify"
+               space-before="0pt" space-after="6pt" indent-left="0mm"
+               indent-right="0mm" first-line="0mm" keep-with-next="false"
+               keep-together="false" color="#000000" outline-level="1..9"
+               hyphenate="false"/>
+        <list-style name="operative" format="decimal|lower-alpha|upper-alpha|
+               lower-roman|upper-roman|bullet" label="%1." bullet="•"
+               indent="10mm" hanging="10mm"/>
+      </styles>
+      <header pages="all|first|rest"> blocks </header>
+      <footer pages="all|first|rest"> blocks </footer>
+      <body> blocks </body>
+    </document>
+
+Blocks: `<p style="..">inline</p>`, `<list style=".." start="1"><item>
+blocks</item></list>`, `<image src=".." width="40mm" height=".." align=".."/>`,
+`<rule thickness="0.5pt" color="#.." space-before=".." space-after=".."/>`,
+`<spacer height="12pt"/>`, `<page-break/>`.
+Inline: text, `<b>`, `<i>`, `<u>`, `<sup>`, `<a href="..">`, `<br/>`,
+`<page-number/>`, `<page-count/>`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Literal, TypeAlias
+
+from lxml import etree
+
+from communique.errors import CommuniqueError
+
+# ---------------------------------------------------------------- the tree
+
+Align = Literal["left", "center", "right", "justify"]
+ListFormat = Literal["decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman", "bullet"]
+FontFamily = Literal["serif", "sans"]
+
+
+@dataclass(frozen=True)
+class Style:
+    """A named paragraph style, shared by the PDF and the DOCX writer."""
+
+    name: str
+    font: FontFamily = "serif"
+    size: float = 12.0
+    leading: float = 14.0
+    bold: bool = False
+    italic: bool = False
+    align: Align = "left"
+    space_before: float = 0.0
+    space_after: float = 0.0
+    indent_left: float = 0.0
+    indent_right: float = 0.0
+    first_line: float = 0.0
+    keep_with_next: bool = False
+    keep_together: bool = False
+    color: str = "#000000"
+    outline_level: int | None = None
+    hyphenate: bool = False
+
+
+@dataclass(frozen=True)
+class ListStyle:
+    """How a list numbers its items: format, label pattern, indents."""
+
+    name: str
+    format: ListFormat = "decimal"
+    label: str = "%1."
+    bullet: str = "•"
+    indent: float = 28.35
+    hanging: float = 28.35
+
+
+@dataclass(frozen=True)
+class Run:
+    """A piece of inline content with its formatting; `field` marks page
+    number or page count placeholders, `text == "\\n"` a line break."""
+
+    text: str
+    bold: bool = False
+    italic: bool = False
+    underline: bool = False
+    superscript: bool = False
+    href: str | None = None
+    field: Literal["page", "pages"] | None = None
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    style: str
+    runs: tuple[Run, ...]
+    line: int = 0
+
+    def text(self) -> str:
+        return "".join(run.text for run in self.runs if run.field is None)
+
+
+@dataclass(frozen=True)
+class ListItem:
+    blocks: tuple[LayoutBlock, ...]
+
+
+@dataclass(frozen=True)
+class List:
+    style: str
+    items: tuple[ListItem, ...]
+    start: int = 1
+
+
+@dataclass(frozen=True)
+class Image:
+    src: Path
+    width: float | None = None
+    height: float | None = None
+    align: Align = "center"
+
+
+@dataclass(frozen=True)
+class Rule:
+    thickness: float = 0.5
+    color: str = "#000000"
+    space_before: float = 0.0
+    space_after: float = 6.0
+
+
+@dataclass(frozen=True)
+class Spacer:
+    height: float
+
+
+@dataclass(frozen=True)
+class PageBreak:
+    pass
+
+
+LayoutBlock: TypeAlias = Paragraph | List | Image | Rule | Spacer | PageBreak
+PageSet = Literal["all", "first", "rest"]
+
+
+@dataclass(frozen=True)
+class PageSetup:
+    width: float
+    height: float
+    margin_top: float
+    margin_right: float
+    margin_bottom: float
+    margin_left: float
+
+    @property
+    def frame_width(self) -> float:
+        return self.width - self.margin_left - self.margin_right
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What both writers put in the file's metadata."""
+
+    lang: str = "en"
+    title: str = ""
+    author: str = ""
+    subject: str = ""
+    keywords: str = ""
+    date: str | None = None  # ISO date; None: fall back to SOURCE_DATE_EPOCH
+
+
+@dataclass(frozen=True)
+class Layout:
+    page: PageSetup
+    info: DocumentInfo
+    styles: dict[str, Style]
+    list_styles: dict[str, ListStyle]
+    headers: dict[PageSet, tuple[LayoutBlock, ...]]
+    footers: dict[PageSet, tuple[LayoutBlock, ...]]
+    body: tuple[LayoutBlock, ...]
+    attachments: tuple[tuple[str, bytes], ...] = field(default_factory=tuple)
+
+    def header_for(self, first_page: bool) -> tuple[LayoutBlock, ...]:
+        return _pick(self.headers, first_page)
+
+    def footer_for(self, first_page: bool) -> tuple[LayoutBlock, ...]:
+        return _pick(self.footers, first_page)
+
+    @property
+    def different_first_page(self) -> bool:
+        return "first" in self.headers or "first" in self.footers
+
+    def with_attachment(self, name: str, data: bytes) -> Layout:
+        return replace(self, attachments=self.attachments + ((name, data),))
+
+
+def _pick(parts: dict[PageSet, tuple[LayoutBlock, ...]], first_page: bool) -> tuple[LayoutBlock, ...]:
+    if first_page and "first" in parts:
+        return parts["first"]
+    if not first_page and "rest" in parts:
+        return parts["rest"]
+    return parts.get("all", ())
+
+
+def walk_paragraphs(blocks: tuple[LayoutBlock, ...]) -> Iterator[Paragraph]:
+    """Every paragraph in reading order, lists included."""
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield block
+        elif isinstance(block, List):
+            for item in block.items:
+                yield from walk_paragraphs(item.blocks)
+
+
+# ---------------------------------------------------------------- numbering
+
+# Distance from the page edge to the header's top and the footer's bottom,
+# the same in both writers (Word's default, half an inch).
+HEADER_DISTANCE = 36.0
+
+
+def format_label(style: ListStyle, number: int) -> str:
+    """An item's label as a list style numbers it: 3 → "3.", "(c)", "iii."."""
+    if style.format == "bullet":
+        return style.bullet
+    return style.label.replace("%1", format_number(style.format, number))
+
+
+def format_number(fmt: ListFormat, number: int) -> str:
+    if fmt == "decimal":
+        return str(number)
+    if fmt in ("lower-alpha", "upper-alpha"):
+        letters = ""
+        n = number
+        while n > 0:  # 27 → "aa", as Word counts
+            n -= 1
+            letters = chr(ord("a") + n % 26) + letters
+            n //= 26
+        letters = letters or "a"
+        return letters.upper() if fmt == "upper-alpha" else letters
+    if fmt in ("lower-roman", "upper-roman"):
+        roman = _roman(number)
+        return roman if fmt == "upper-roman" else roman.lower()
+    return str(number)
+
+
+def _roman(number: int) -> str:
+    numerals = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+                (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))  # fmt: skip
+    out = ""
+    for value, letters in numerals:
+        count, number = divmod(number, value)
+        out += letters * count
+    return out or "0"
+
+
+# ---------------------------------------------------------------- units
+
+PAGE_SIZES: dict[str, tuple[float, float]] = {
+    "A4": (595.2756, 841.8898),
+    "A5": (419.5276, 595.2756),
+    "Letter": (612.0, 792.0),
+    "Legal": (612.0, 1008.0),
+}
+_UNITS = {"pt": 1.0, "mm": 72 / 25.4, "cm": 72 / 2.54, "in": 72.0}
+_LENGTH = re.compile(r"^\s*(-?\d+(?:\.\d+)?)\s*(pt|mm|cm|in)\s*$")
+_COLOR = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+def length(value: str) -> float:
+    """A length such as `12pt` or `25mm`, in points."""
+    match = _LENGTH.match(value)
+    if not match:
+        raise ValueError(f"{value!r} is not a length (use pt, mm, cm or in, e.g. '12pt')")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+# ---------------------------------------------------------------- parsing
+
+
+class LayoutError(CommuniqueError):
+    """A template emitted something outside the layout vocabulary."""
+
+
+_STYLE_ATTRS: dict[str, str] = {
+    "name": "str", "font": "font", "size": "len", "leading": "len", "bold": "bool",
+    "italic": "bool", "align": "align", "space-before": "len", "space-after": "len",
+    "indent-left": "len", "indent-right": "len", "first-line": "len",
+    "keep-with-next": "bool", "keep-together": "bool", "color": "color",
+    "outline-level": "int", "hyphenate": "bool",
+}  # fmt: skip
+_LIST_STYLE_ATTRS: dict[str, str] = {
+    "name": "str", "format": "format", "label": "str", "bullet": "str", "indent": "len", "hanging": "len",
+}  # fmt: skip
+_DOCUMENT_ATTRS = {"size", "margins", "lang", "title", "author", "subject", "keywords", "date", "orientation"}
+_INLINE_TAGS = {"b", "i", "u", "sup", "a", "br", "page-number", "page-count"}
+_INLINE_ATTRS: dict[str, set[str]] = {"a": {"href"}}
+_BLOCK_ATTRS: dict[str, set[str]] = {
+    "p": {"style"},
+    "list": {"style", "start"},
+    "item": set(),
+    "image": {"src", "width", "height", "align"},
+    "rule": {"thickness", "color", "space-before", "space-after"},
+    "spacer": {"height"},
+    "page-break": set(),
+}
+
+
+@dataclass
+class _Parser:
+    """Parses rendered XML; `sources` are the template files, used to point
+    an error at the template line that wrote the offending markup."""
+
+    sources: tuple[Path, ...]
+    base_dir: Path
+    styles: dict[str, Style] = field(default_factory=dict)
+    list_styles: dict[str, ListStyle] = field(default_factory=dict)
+
+    def fail(self, node: etree._Element | None, message: str, needle: str | None = None) -> LayoutError:
+        where = self._locate(needle) if needle else None
+        if where is not None:
+            return LayoutError(message, file=str(where[0]), line=where[1])
+        line = node.sourceline if node is not None else None
+        return LayoutError(f"{message} (rendered layout line {line})", file=str(self.sources[0]) if self.sources else None)
+
+    def _locate(self, needle: str) -> tuple[Path, int] | None:
+        for source in self.sources:
+            try:
+                lines = source.read_text(encoding="utf-8").splitlines()
+            except OSError:
+                continue
+            for number, text in enumerate(lines, start=1):
+                if needle in text:
+                    return source, number
+        return None
+
+    # -- document
+
+    def document(self, root: etree._Element) -> Layout:
+        if root.tag != "document":
+            raise self.fail(root, f"the layout must start with <document>, not <{root.tag}>", f"<{root.tag}")
+        self.check_attrs(root, _DOCUMENT_ATTRS)
+        page = self.page_setup(root)
+        info = DocumentInfo(
+            lang=root.get("lang", "en"),
+            title=root.get("title", ""),
+            author=root.get("author", ""),
+            subject=root.get("subject", ""),
+            keywords=root.get("keywords", ""),
+            date=root.get("date") or None,
+        )
+        headers: dict[PageSet, tuple[LayoutBlock, ...]] = {}
+        footers: dict[PageSet, tuple[LayoutBlock, ...]] = {}
+        body: tuple[LayoutBlock, ...] = ()
+        for child in self.children(root):
+            if child.tag == "styles":
+                self.check_attrs(child, set())
+                self.style_sheet(child)
+            elif child.tag in ("header", "footer"):
+                self.check_attrs(child, {"pages"})
+                pages = child.get("pages", "all")
+                if pages not in ("all", "first", "rest"):
+                    raise self.fail(child, f"pages={pages!r} on <{child.tag}>: use all, first or rest", f'pages="{pages}"')
+                target = headers if child.tag == "header" else footers
+                target[pages] = self.blocks(child)  # type: ignore[index]
+            elif child.tag == "body":
+                self.check_attrs(child, set())
+                body = self.blocks(child)
+            else:
+                raise self.fail(child, f"unknown element <{child.tag}> in <document>", f"<{child.tag}")
+        return Layout(page, info, self.styles, self.list_styles, headers, footers, body)
+
+    def page_setup(self, root: etree._Element) -> PageSetup:
+        size = root.get("size", "A4")
+        if size not in PAGE_SIZES:
+            raise self.fail(root, f"unknown page size {size!r} (known: {', '.join(PAGE_SIZES)})", f'size="{size}"')
+        width, height = PAGE_SIZES[size]
+        if root.get("orientation", "portrait") == "landscape":
+            width, height = height, width
+        parts = root.get("margins", "25mm 20mm 20mm 25mm").split()
+        if len(parts) == 1:
+            parts *= 4
+        if len(parts) == 2:
+            parts *= 2
+        if len(parts) != 4:
+            raise self.fail(root, "margins must give 1, 2 or 4 lengths (top right bottom left)", "margins=")
+        top, right, bottom, left = (self.length(root, "margins", p) for p in parts)
+        return PageSetup(width, height, top, right, bottom, left)
+
+    def style_sheet(self, node: etree._Element) -> None:
+        for child in self.children(node):
+            if child.tag == "style":
+                values = self.attributes(child, _STYLE_ATTRS)
+                style = Style(**values)
+                self.styles[style.name] = style
+            elif child.tag == "list-style":
+                values = self.attributes(child, _LIST_STYLE_ATTRS)
+                list_style = ListStyle(**values)
+                self.list_styles[list_style.name] = list_style
+            else:
+                raise self.fail(child, f"unknown element <{child.tag}> in <styles>", f"<{child.tag}")
+
+    # -- blocks
+
+    def blocks(self, node: etree._Element) -> tuple[LayoutBlock, ...]:
+        if (node.text or "").strip():
+            raise self.fail(node, f"text directly inside <{node.tag}>: put it in a <p>")
+        out: list[LayoutBlock] = []
+        for child in self.children(node):
+            out.append(self.block(child))
+            if (child.tail or "").strip():
+                raise self.fail(child, f"text after <{child.tag}> inside <{node.tag}>: put it in a <p>")
+        return tuple(out)
+
+    def block(self, node: etree._Element) -> LayoutBlock:
+        tag = node.tag
+        if tag not in _BLOCK_ATTRS or tag == "item":
+            raise self.fail(node, f"unknown element <{tag}> where a block belongs", f"<{tag}")
+        self.check_attrs(node, _BLOCK_ATTRS[tag])
+        if tag == "p":
+            style = self.style_ref(node, self.styles)
+            runs = tuple(_merge_runs(self.inline(node, Run(""))))
+            return Paragraph(style=style, runs=runs, line=node.sourceline or 0)
+        if tag == "list":
+            style = self.style_ref(node, self.list_styles)
+            start = self.integer(node, "start", node.get("start", "1"))
+            items = []
+            for child in self.children(node):
+                if child.tag != "item":
+                    raise self.fail(child, f"<list> holds only <item>, not <{child.tag}>", f"<{child.tag}")
+                self.check_attrs(child, set())
+                items.append(ListItem(self.blocks(child)))
+            return List(style=style, items=tuple(items), start=start)
+        if tag == "image":
+            src = node.get("src")
+            if not src:
+                raise self.fail(node, "<image> needs a src", "<image")
+            path = (self.base_dir / src).resolve()
+            if not path.is_file():
+                raise self.fail(node, f"image file not found: {src}", src)
+            align = node.get("align", "center")
+            if align not in ("left", "center", "right"):
+                raise self.fail(node, f"align={align!r} on <image>", f'align="{align}"')
+            return Image(
+                src=path,
+                width=self.length(node, "width", node.get("width")) if node.get("width") else None,
+                height=self.length(node, "height", node.get("height")) if node.get("height") else None,
+                align=align,  # type: ignore[arg-type]
+            )
+        if tag == "rule":
+            return Rule(
+                thickness=self.length(node, "thickness", node.get("thickness", "0.5pt")),
+                color=self.color(node, node.get("color", "#000000")),
+                space_before=self.length(node, "space-before", node.get("space-before", "0pt")),
+                space_after=self.length(node, "space-after", node.get("space-after", "6pt")),
+            )
+        if tag == "spacer":
+            return Spacer(self.length(node, "height", node.get("height", "12pt")))
+        return PageBreak()
+
+    def inline(self, node: etree._Element, fmt: Run) -> Iterator[Run]:
+        if node.text:
+            yield replace(fmt, text=_squash(node.text))
+        for child in self.children(node):
+            tag = child.tag
+            if tag not in _INLINE_TAGS:
+                raise self.fail(child, f"unknown inline element <{tag}>", f"<{tag}")
+            self.check_attrs(child, _INLINE_ATTRS.get(tag, set()))
+            if tag == "br":
+                yield replace(fmt, text="\n")
+            elif tag == "page-number":
+                yield replace(fmt, text="", field="page")
+            elif tag == "page-count":
+                yield replace(fmt, text="", field="pages")
+            else:
+                inner = {
+                    "b": replace(fmt, bold=True),
+                    "i": replace(fmt, italic=True),
+                    "u": replace(fmt, underline=True),
+                    "sup": replace(fmt, superscript=True),
+                    "a": replace(fmt, href=child.get("href") or None),
+                }[tag]
+                yield from self.inline(child, inner)
+            if child.tail:
+                yield replace(fmt, text=_squash(child.tail))
+
+    # -- attributes
+
+    def children(self, node: etree._Element) -> Iterator[etree._Element]:
+        for child in node:
+            if isinstance(child.tag, str):
+                yield child
+
+    def check_attrs(self, node: etree._Element, allowed: set[str]) -> None:
+        for name in node.attrib:
+            if name not in allowed:
+                raise self.fail(node, f"unknown attribute {name!r} on <{node.tag}>", f"{name}=")
+
+    def attributes(self, node: etree._Element, spec: dict[str, str]) -> dict[str, object]:
+        self.check_attrs(node, set(spec))
+        if not node.get("name"):
+            raise self.fail(node, f"<{node.tag}> needs a name", f"<{node.tag}")
+        values: dict[str, object] = {}
+        for attr, kind in spec.items():
+            raw = node.get(attr)
+            if raw is None:
+                continue
+            key = attr.replace("-", "_")
+            if kind == "len":
+                values[key] = self.length(node, attr, raw)
+            elif kind == "bool":
+                if raw not in ("true", "false"):
+                    raise self.fail(node, f"{attr}={raw!r}: use true or false", f'{attr}="{raw}"')
+                values[key] = raw == "true"
+            elif kind == "int":
+                values[key] = self.integer(node, attr, raw)
+            elif kind == "color":
+                values[key] = self.color(node, raw)
+            elif kind == "font":
+                if raw not in ("serif", "sans"):
+                    raise self.fail(node, f"font={raw!r}: use serif or sans", f'font="{raw}"')
+                values[key] = raw
+            elif kind == "align":
+                if raw not in ("left", "center", "right", "justify"):
+                    raise self.fail(node, f"align={raw!r}: use left, center, right or justify", f'align="{raw}"')
+                values[key] = raw
+            elif kind == "format":
+                if raw not in ("decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman", "bullet"):
+                    raise self.fail(node, f"format={raw!r} is not a list format", f'format="{raw}"')
+                values[key] = raw
+            else:
+                values[key] = raw
+        return values
+
+    def style_ref(self, node: etree._Element, known: dict[str, Style] | dict[str, ListStyle]) -> str:
+        name = node.get("style")
+        if not name:
+            raise self.fail(node, f"<{node.tag}> needs a style", f"<{node.tag}")
+        if name not in known:
+            raise self.fail(node, f"<{node.tag}> uses undefined style {name!r}", f'style="{name}"')
+        return name
+
+    def length(self, node: etree._Element, attr: str, raw: str | None) -> float:
+        try:
+            return length(raw or "")
+        except ValueError as err:
+            raise self.fail(node, f"{attr}: {err}", f"{attr}=") from None
+
+    def integer(self, node: etree._Element, attr: str, raw: str) -> int:
+        if not raw.strip().isdigit():
+            raise self.fail(node, f"{attr}={raw!r} is not a whole number", f"{attr}=")
+        return int(raw)
+
+    def color(self, node: etree._Element, raw: str) -> str:
+        if not _COLOR.match(raw):
+            raise self.fail(node, f"colour {raw!r}: use #RRGGBB", raw)
+        return raw.upper()
+
+
+_SPACES = re.compile(r"[ \t\r\n]+")  # XML whitespace only: keep no-break spaces
+
+
+def _squash(text: str) -> str:
+    """XML whitespace inside a paragraph collapses to one space, as in HTML."""
+    return _SPACES.sub(" ", text)
+
+
+def _merge_runs(runs: Iterator[Run]) -> Iterator[Run]:
+    """Join neighbouring runs of equal formatting; trim the paragraph's ends."""
+    merged: list[Run] = []
+    for run in runs:
+        if merged and run.field is None and merged[-1].field is None and run.text != "\n" and merged[-1].text != "\n":
+            last = merged[-1]
+            if replace(last, text="") == replace(run, text=""):
+                merged[-1] = replace(last, text=last.text + run.text)
+                continue
+        if run.text or run.field:
+            merged.append(run)
+    if merged and merged[0].field is None:
+        merged[0] = replace(merged[0], text=merged[0].text.lstrip(" "))
+    if merged and merged[-1].field is None:
+        merged[-1] = replace(merged[-1], text=merged[-1].text.rstrip(" "))
+    for i, run in enumerate(merged):  # no spaces around a line break
+        if run.text == "\n":
+            if i > 0 and merged[i - 1].field is None:
+                merged[i - 1] = replace(merged[i - 1], text=merged[i - 1].text.rstrip(" "))
+            if i + 1 < len(merged) and merged[i + 1].field is None:
+                merged[i + 1] = replace(merged[i + 1], text=merged[i + 1].text.lstrip(" "))
+    yield from (run for run in merged if run.text or run.field)
+
+
+def parse_layout(xml: str, *, sources: tuple[Path, ...] = (), base_dir: Path | None = None) -> Layout:
+    """Parse and validate a rendered layout; errors name the template file and
+    line that wrote the offending markup where it can be found."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
+    helper = _Parser(sources=sources, base_dir=base_dir or Path.cwd())
+    try:
+        root = etree.fromstring(xml.encode("utf-8"), parser)
+    except etree.XMLSyntaxError as err:
+        line = err.lineno
+        raise LayoutError(
+            f"the template did not produce well-formed XML: {err.msg} (rendered layout line {line})",
+            file=str(sources[0]) if sources else None,
+        ) from None
+    return helper.document(root)

@@ -1,0 +1,91 @@
+"""The pipeline in one place: source file → Document → Layout → files.
+
+Outputs of one build are rendered in memory first, then written to
+temporary files in the target folder and renamed into place together, so a
+failed build leaves nothing behind and a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from communique import readers
+from communique.errors import CommuniqueError
+from communique.model import Document
+from communique.render import Template, render_layout
+from communique.writers import FORMATS, LAYOUT_WRITERS, model_json
+
+ATTACHMENT_NAME = "document.json"
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the user may set over what the reader found."""
+
+    template: Template
+    formats: tuple[str, ...] = ("pdf", "docx")
+    overrides: tuple[tuple[str, str], ...] = ()  # meta field → value
+    logo: Path | None = None
+
+
+def apply_overrides(document: Document, overrides: Iterable[tuple[str, str]]) -> Document:
+    changes = dict(overrides)
+    return document.with_meta(**changes) if changes else document
+
+
+def render_outputs(document: Document, options: Options) -> dict[str, bytes]:
+    """Every requested format as bytes, keyed by format name."""
+    unknown = [f for f in options.formats if f not in FORMATS]
+    if unknown:
+        raise CommuniqueError(f"unknown format {unknown[0]!r} (known: {', '.join(FORMATS)})")
+    source_json = model_json(document)
+    outputs: dict[str, bytes] = {}
+    if any(f in LAYOUT_WRITERS for f in options.formats):
+        layout = render_layout(document, options.template, logo=options.logo)
+        layout = layout.with_attachment(ATTACHMENT_NAME, source_json)
+        for fmt in options.formats:
+            if fmt in LAYOUT_WRITERS:
+                outputs[fmt] = LAYOUT_WRITERS[fmt](layout)
+    if "json" in options.formats:
+        outputs["json"] = source_json
+    return outputs
+
+
+def build_file(source: Path, out_dir: Path, options: Options) -> list[Path]:
+    """Publish one source file into `out_dir`; returns the files written."""
+    document = apply_overrides(readers.read(source), options.overrides)
+    try:
+        outputs = render_outputs(document, options)
+    except CommuniqueError as err:
+        raise err.located(str(source)) from None
+    targets = {fmt: out_dir / f"{source.stem}.{fmt}" for fmt in outputs}
+    if source.resolve() in {t.resolve() for t in targets.values()}:
+        raise CommuniqueError("the output would overwrite the input; choose another --out folder", file=str(source))
+    write_together({targets[fmt]: data for fmt, data in outputs.items()})
+    return list(targets.values())
+
+
+def write_together(files: dict[Path, bytes]) -> None:
+    """Write all files or none: temporary files first, then renames."""
+    temporaries: dict[Path, Path] = {}
+    try:
+        for target, data in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+            temporaries[target] = Path(name)
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+            os.chmod(name, 0o644)
+        for target, temporary in temporaries.items():
+            os.replace(temporary, target)
+    except OSError as err:
+        raise CommuniqueError(f"cannot write output: {err.strerror or err}", file=str(err.filename or "")) from None
+    finally:
+        for temporary in temporaries.values():
+            temporary.unlink(missing_ok=True)

@@ -1,0 +1,367 @@
+"""DOCX writer: the layout tree as a real Word document (python-docx).
+
+Takes a `Layout`, gives DOCX bytes. Each layout style becomes a named Word
+paragraph style built from the same definition the PDF uses (font twin,
+size, exact leading, spacing, indents, alignment, keeps); lists become Word
+numbering definitions; header and footer carry PAGE and NUMPAGES fields.
+Paragraphs carry no direct formatting beyond inline emphasis, except the
+indent of a list item's second paragraph. The ZIP is written with fixed
+times, so the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import zipfile
+from collections.abc import Iterator
+
+import docx
+from docx.document import Document as WordDocument
+from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph as WordParagraph
+from lxml import etree
+
+from communique.fonts import FAMILIES
+from communique.layout import (
+    HEADER_DISTANCE,
+    Image,
+    Layout,
+    LayoutBlock,
+    List,
+    PageBreak,
+    Paragraph,
+    Rule,
+    Run,
+    Spacer,
+    Style,
+)
+from communique.writers import ooxml
+
+_ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "both"}
+# Styles python-docx's default template must keep: the defaults Word relies on.
+_KEEP_STYLES = {"Normal", "Default Paragraph Font", "Normal Table", "No List"}
+# Auxiliary styles for blocks that are not text paragraphs.
+FIGURE_STYLE, SPACER_STYLE, RULE_STYLE = "Figure", "Spacer", "Rule"
+_FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+def write(layout: Layout) -> bytes:
+    """The layout as DOCX bytes."""
+    return _DocxBuilder(layout).build()
+
+
+class _DocxBuilder:
+    """Walks the layout once, writing into a trimmed python-docx document."""
+
+    def __init__(self, layout: Layout) -> None:
+        self.layout = layout
+        self.doc: WordDocument = docx.Document()
+        self.numbering = self.doc.part.numbering_part.element
+        self.abstract_ids: dict[tuple[str, float], int] = {}
+        self.next_num_id = 1
+
+    def build(self) -> bytes:
+        self._trim_template()
+        self._page_setup()
+        self._styles()
+        body = self.doc.element.body
+        for paragraph in list(body.iterchildren(qn("w:p"))):
+            body.remove(paragraph)
+        self._blocks(self.layout.body, self.doc, base_indent=0.0)
+        self._margins()
+        self._properties()
+        return _deterministic_zip(self.doc)
+
+    # -- package
+
+    def _trim_template(self) -> None:
+        """Drop what python-docx's default template carries that we never use."""
+        package = self.doc.part.package
+        for rel in list(package.rels.values()):
+            if rel.reltype == RT.THUMBNAIL:
+                package.rels.pop(rel.rId)
+        for rel in list(self.doc.part.rels.values()):
+            if rel.reltype in (RT.CUSTOM_XML, RT.WEB_SETTINGS) or rel.reltype.endswith("/stylesWithEffects"):
+                self.doc.part.drop_rel(rel.rId)
+        styles = self.doc.styles.element
+        for style in list(styles.iterchildren(qn("w:style"))):
+            name = style.find(qn("w:name"))
+            if name is None or self._ui_name(name.get(qn("w:val"))) not in _KEEP_STYLES:
+                styles.remove(style)
+        for node in list(self.numbering):
+            self.numbering.remove(node)
+
+    @staticmethod
+    def _ui_name(name: str | None) -> str:
+        return {"Table Normal": "Normal Table", "Default Paragraph Font": "Default Paragraph Font"}.get(name or "", name or "")
+
+    def _page_setup(self) -> None:
+        page = self.layout.page
+        section = self.doc.sections[0]
+        section.orientation = WD_ORIENT.LANDSCAPE if page.width > page.height else WD_ORIENT.PORTRAIT
+        section.page_width = Pt(page.width)
+        section.page_height = Pt(page.height)
+        section.top_margin = Pt(page.margin_top)
+        section.bottom_margin = Pt(page.margin_bottom)
+        section.left_margin = Pt(page.margin_left)
+        section.right_margin = Pt(page.margin_right)
+        section.header_distance = Pt(HEADER_DISTANCE)
+        section.footer_distance = Pt(HEADER_DISTANCE)
+        section.gutter = Pt(0)
+
+    # -- styles
+
+    def _styles(self) -> None:
+        lang = self.layout.info.lang
+        defaults = self.doc.styles.element.find(qn("w:docDefaults"))
+        assert defaults is not None
+        rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
+        assert rpr is not None
+        first_font = next(iter(self.layout.styles.values())).font if self.layout.styles else "serif"
+        ooxml.set_ordered(rpr, ooxml.fonts(FAMILIES[first_font].word_name))
+        for node in ooxml.font_size(12):
+            ooxml.set_ordered(rpr, node)
+        ooxml.set_ordered(rpr, ooxml.language(lang))
+        ppr = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
+        assert ppr is not None
+        ooxml.set_ordered(ppr, ooxml.element("w:spacing", before="0", after="0", line="240", lineRule="auto"))
+        for style in self.layout.styles.values():
+            self._paragraph_style(style)
+        self._paragraph_style(Style(name=SPACER_STYLE, font=first_font, size=1, leading=1))
+        self._paragraph_style(Style(name=RULE_STYLE, font=first_font, size=1, leading=1))
+        self._paragraph_style(Style(name=FIGURE_STYLE, font=first_font, size=12, leading=12, align="center"))
+
+    def _paragraph_style(self, style: Style) -> None:
+        word_style = self.doc.styles.add_style(style.name, WD_STYLE_TYPE.PARAGRAPH)
+        word_style.quick_style = True
+        element = word_style.element
+        for based_on in element.findall(qn("w:basedOn")):
+            element.remove(based_on)
+        ppr = ooxml.get_or_add(element, "w:pPr")
+        if style.keep_with_next:
+            ooxml.set_ordered(ppr, ooxml.element("w:keepNext"))
+        if style.keep_together:
+            ooxml.set_ordered(ppr, ooxml.element("w:keepLines"))
+        ooxml.set_ordered(ppr, ooxml.element("w:widowControl"))
+        ooxml.set_ordered(ppr, ooxml.element("w:suppressAutoHyphens", val="0" if style.hyphenate else "1"))
+        ooxml.set_ordered(ppr, ooxml.exact_spacing(style.space_before, style.space_after, style.leading))
+        ooxml.set_ordered(ppr, ooxml.indentation(style.indent_left, style.indent_right, style.first_line))
+        ooxml.set_ordered(ppr, ooxml.element("w:jc", val=_ALIGN[style.align]))
+        if style.outline_level is not None:
+            ooxml.set_ordered(ppr, ooxml.element("w:outlineLvl", val=str(style.outline_level - 1)))
+        rpr = ooxml.get_or_add(element, "w:rPr")
+        ooxml.set_ordered(rpr, ooxml.fonts(FAMILIES[style.font].word_name))
+        if style.bold:
+            ooxml.set_ordered(rpr, ooxml.element("w:b"))
+            ooxml.set_ordered(rpr, ooxml.element("w:bCs"))
+        if style.italic:
+            ooxml.set_ordered(rpr, ooxml.element("w:i"))
+            ooxml.set_ordered(rpr, ooxml.element("w:iCs"))
+        ooxml.set_ordered(rpr, ooxml.element("w:color", val=style.color.lstrip("#")))
+        for node in ooxml.font_size(style.size):
+            ooxml.set_ordered(rpr, node)
+        ooxml.set_ordered(rpr, ooxml.language(self.layout.info.lang))
+
+    # -- blocks
+
+    def _blocks(self, blocks: tuple[LayoutBlock, ...], container: object, base_indent: float) -> None:
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                self._paragraph(block, container, base_indent)
+            elif isinstance(block, List):
+                self._list(block, container, base_indent)
+            elif isinstance(block, Image):
+                paragraph = container.add_paragraph(style=FIGURE_STYLE)  # type: ignore[attr-defined]
+                paragraph.alignment = {"left": 0, "center": 1, "right": 2}[block.align]
+                paragraph.add_run().add_picture(
+                    str(block.src),
+                    width=Pt(block.width) if block.width else None,
+                    height=Pt(block.height) if block.height else None,
+                )
+            elif isinstance(block, Rule):
+                paragraph = container.add_paragraph(style=RULE_STYLE)  # type: ignore[attr-defined]
+                ppr = paragraph._p.get_or_add_pPr()
+                ooxml.set_ordered(ppr, ooxml.bottom_border(block.thickness, block.color))
+                ooxml.set_ordered(ppr, ooxml.exact_spacing(block.space_before, block.space_after, block.thickness))
+            elif isinstance(block, Spacer):
+                paragraph = container.add_paragraph(style=SPACER_STYLE)  # type: ignore[attr-defined]
+                ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.exact_spacing(0, 0, block.height))
+            elif isinstance(block, PageBreak):
+                paragraph = container.add_paragraph(style=SPACER_STYLE)  # type: ignore[attr-defined]
+                ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.element("w:pageBreakBefore"))
+            else:  # pragma: no cover - the layout parser admits nothing else
+                raise TypeError(f"the DOCX writer does not know {type(block).__name__}")
+
+    def _paragraph(
+        self, block: Paragraph, container: object, base_indent: float, num_id: int | None = None
+    ) -> WordParagraph:
+        paragraph: WordParagraph = container.add_paragraph(style=block.style)  # type: ignore[attr-defined]
+        ppr = paragraph._p.get_or_add_pPr()
+        if num_id is not None:
+            ooxml.set_ordered(ppr, ooxml.numbering_reference(num_id))
+        elif base_indent:
+            style = self.layout.styles[block.style]
+            ooxml.set_ordered(ppr, ooxml.indentation(style.indent_left + base_indent, style.indent_right, 0))
+        for run in block.runs:
+            self._run(paragraph, run)
+        return paragraph
+
+    def _run(self, paragraph: WordParagraph, run: Run) -> None:
+        if run.field is not None:
+            instruction = "PAGE" if run.field == "page" else "NUMPAGES"
+            rpr = _run_properties(run)
+            for node in ooxml.field_runs(instruction, "1", rpr):
+                paragraph._p.append(node)
+            return
+        if run.text == "\n":
+            paragraph.add_run().add_break()
+            return
+        target = paragraph._p
+        if run.href:
+            r_id = paragraph.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
+            target = ooxml.child(paragraph._p, "w:hyperlink")
+            target.set(qn("r:id"), r_id)
+        word_run = ooxml.child(target, "w:r")
+        rpr = _run_properties(run)
+        if rpr is not None:
+            word_run.append(rpr)
+        text = ooxml.child(word_run, "w:t")
+        text.text = run.text
+        text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+
+    def _list(self, block: List, container: object, base_indent: float) -> None:
+        num_id = self._numbering(block, base_indent)
+        text_indent = base_indent + self.layout.list_styles[block.style].indent
+        for item in block.items:
+            labelled = False
+            for child in item.blocks:
+                if isinstance(child, Paragraph) and not labelled:
+                    self._paragraph(child, container, text_indent, num_id)
+                    labelled = True
+                else:
+                    self._blocks((child,), container, text_indent)
+
+    def _numbering(self, block: List, base_indent: float) -> int:
+        """A numbering instance for this list, restarting at its start."""
+        style = self.layout.list_styles[block.style]
+        key = (style.name, base_indent)
+        if key not in self.abstract_ids:
+            abstract_id = len(self.abstract_ids)
+            font = FAMILIES[self._label_font(block)].word_name
+            abstract = ooxml.abstract_numbering(
+                abstract_id, style.format, style.label, style.bullet, base_indent + style.indent, style.hanging, font
+            )
+            first_num = self.numbering.find(qn("w:num"))
+            if first_num is None:
+                self.numbering.append(abstract)
+            else:
+                first_num.addprevious(abstract)
+            self.abstract_ids[key] = abstract_id
+        num_id = self.next_num_id
+        self.next_num_id += 1
+        self.numbering.append(ooxml.numbering_instance(num_id, self.abstract_ids[key], block.start))
+        return num_id
+
+    def _label_font(self, block: List) -> str:
+        """Labels take the font of the item text they stand before."""
+        for item in block.items:
+            for child in item.blocks:
+                if isinstance(child, Paragraph):
+                    return self.layout.styles[child.style].font
+        return "serif"
+
+    # -- header and footer
+
+    def _margins(self) -> None:
+        section = self.doc.sections[0]
+        layout = self.layout
+        if layout.different_first_page:
+            section.different_first_page_header_footer = True
+        for first in ((False, True) if layout.different_first_page else (False,)):
+            header = section.first_page_header if first else section.header
+            footer = section.first_page_footer if first else section.footer
+            for part, blocks in ((header, layout.header_for(first)), (footer, layout.footer_for(first))):
+                part.is_linked_to_previous = False
+                for paragraph in list(part._element.iterchildren(qn("w:p"))):
+                    part._element.remove(paragraph)
+                self._blocks(blocks, part, base_indent=0.0)
+                if not blocks:
+                    part.add_paragraph(style=SPACER_STYLE)
+
+    # -- document properties
+
+    def _properties(self) -> None:
+        info = self.layout.info
+        core = self.doc.core_properties
+        core.title = info.title
+        core.author = info.author
+        core.subject = info.subject
+        core.keywords = info.keywords
+        core.language = info.lang
+        core.last_modified_by = "Communique"
+        core.comments = ""
+        core.category = ""
+        core.revision = 1
+        moment = document_moment(info.date)
+        core.created = moment
+        core.modified = moment
+        for node in core._element.findall(qn("cp:lastPrinted")):  # never printed
+            core._element.remove(node)
+
+
+def document_moment(iso: str | None) -> dt.datetime:
+    """The time stamp both files carry: the document's date, else
+    SOURCE_DATE_EPOCH, else a fixed date — never the clock."""
+    if iso:
+        try:
+            day = dt.date.fromisoformat(iso)
+            return dt.datetime(day.year, day.month, day.day, 12, 0, 0, tzinfo=dt.UTC)
+        except ValueError:
+            pass
+        if iso[:4].isdigit():
+            month = int(iso[5:7]) if len(iso) >= 7 and iso[5:7].isdigit() else 1
+            return dt.datetime(int(iso[:4]), max(1, min(12, month)), 1, 12, 0, 0, tzinfo=dt.UTC)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.strip().isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+    return dt.datetime(2000, 1, 1, 0, 0, 0, tzinfo=dt.UTC)
+
+
+def _run_properties(run: Run) -> etree._Element | None:
+    rpr = ooxml.element("w:rPr")
+    if run.bold:
+        ooxml.set_ordered(rpr, ooxml.element("w:b"))
+    if run.italic:
+        ooxml.set_ordered(rpr, ooxml.element("w:i"))
+    if run.underline:
+        ooxml.set_ordered(rpr, ooxml.element("w:u", val="single"))
+    if run.superscript:
+        ooxml.set_ordered(rpr, ooxml.element("w:vertAlign", val="superscript"))
+    return rpr if len(rpr) else None
+
+
+def _deterministic_zip(doc: WordDocument) -> bytes:
+    """Save, then rewrite the ZIP with fixed entry times and order."""
+    raw = io.BytesIO()
+    doc.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in _entry_order(source.namelist()):
+            info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name))
+    return out.getvalue()
+
+
+def _entry_order(names: list[str]) -> Iterator[str]:
+    first = "[Content_Types].xml"
+    if first in names:
+        yield first
+    yield from sorted(n for n in names if n != first)

@@ -1,0 +1,362 @@
+"""PDF writer: the layout tree drawn with reportlab platypus.
+
+Takes a `Layout`, gives PDF bytes. Every style becomes a `ParagraphStyle`,
+lists become paragraphs with hanging labels, header and footer are drawn on
+each page once the page count is known. Text is escaped before it reaches
+reportlab's paragraph markup, and every character is checked against the
+font: one the main font lacks is drawn from the bundled fallback font, one
+no bundled font has is an error rather than a silent blank box.
+"""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from collections.abc import Callable, Iterator
+from functools import cache
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+from reportlab.lib.colors import HexColor
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.utils import ImageReader
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+)
+from reportlab.platypus import (
+    Image as RLImage,
+)
+from reportlab.platypus import (
+    PageBreak as RLPageBreak,
+)
+from reportlab.platypus import (
+    Paragraph as RLParagraph,
+)
+from reportlab.platypus import (
+    Spacer as RLSpacer,
+)
+from reportlab.platypus.flowables import HRFlowable
+
+from communique import archival
+from communique.errors import CommuniqueError
+from communique.fonts import covers, face_name, fallback_face_name, register_pdf_fonts
+from communique.layout import (
+    HEADER_DISTANCE,
+    Image,
+    Layout,
+    LayoutBlock,
+    List,
+    PageBreak,
+    Paragraph,
+    Rule,
+    Run,
+    Spacer,
+    Style,
+    format_label,
+)
+
+_ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+# Invisible formatting characters: kept in the DOCX, not drawn in the PDF.
+_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
+
+
+def write(layout: Layout) -> bytes:
+    """The layout as archival PDF bytes."""
+    return archival.finalize(render(layout), layout)
+
+
+def render(layout: Layout) -> bytes:
+    """The layout as plain reportlab PDF bytes (before archival post-processing)."""
+    register_pdf_fonts()
+    styles = {name: _paragraph_style(style) for name, style in layout.styles.items()}
+    story = list(_flowables(layout.body, layout, styles, base_indent=0.0))
+    page = layout.page
+    buffer = io.BytesIO()
+    doc = BaseDocTemplate(
+        buffer,
+        pagesize=(page.width, page.height),
+        leftMargin=page.margin_left,
+        rightMargin=page.margin_right,
+        topMargin=page.margin_top,
+        bottomMargin=page.margin_bottom,
+        title=layout.info.title,
+        author=layout.info.author,
+        subject=layout.info.subject,
+        keywords=layout.info.keywords,
+        creator="Communique",
+        lang=layout.info.lang,
+        invariant=1,
+        initialFontName=face_name("serif", False, False),
+        initialFontSize=12,
+    )
+    frame = Frame(
+        page.margin_left,
+        page.margin_bottom,
+        page.frame_width,
+        page.height - page.margin_top - page.margin_bottom,
+        id="body",
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+    )
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+
+    def decorate(canvas: Canvas, number: int, total: int) -> None:
+        _draw_margin_blocks(canvas, layout, styles, number, total)
+
+    def make_canvas(*args: Any, **kwargs: Any) -> Canvas:
+        return _PagedCanvas(*args, decorate=decorate, **kwargs)
+
+    doc.build(story, canvasmaker=make_canvas)
+    return buffer.getvalue()
+
+
+class _PagedCanvas(Canvas):  # type: ignore[misc]
+    """Holds pages back until the end, so headers and footers can show the
+    page count ("1 / 2")."""
+
+    def __init__(self, *args: Any, decorate: Callable[[Canvas, int, int], None], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._held_pages: list[dict[str, Any]] = []
+        self._decorate = decorate
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        self._held_pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._held_pages)
+        for number, state in enumerate(self._held_pages, start=1):
+            self.__dict__.update(state)
+            self._decorate(self, number, total)
+            Canvas.showPage(self)
+        Canvas.save(self)
+
+
+# ---------------------------------------------------------------- styles
+
+
+def _paragraph_style(style: Style) -> ParagraphStyle:
+    font = face_name(style.font, style.bold, style.italic)
+    return ParagraphStyle(
+        name=style.name,
+        fontName=font,
+        fontSize=style.size,
+        leading=style.leading,
+        alignment=_ALIGN[style.align],
+        spaceBefore=style.space_before,
+        spaceAfter=style.space_after,
+        leftIndent=style.indent_left,
+        rightIndent=style.indent_right,
+        firstLineIndent=style.first_line,
+        keepWithNext=int(style.keep_with_next),
+        textColor=HexColor(style.color),
+        bulletFontName=font,
+        bulletFontSize=style.size,
+        allowWidows=0,  # widow and orphan control, as Word and LibreOffice do
+        allowOrphans=0,
+        spaceShrinkage=0,  # Word never squeezes spaces in justified lines
+        splitLongWords=1,
+        hyphenationLang="",
+        embeddedHyphenation=0,
+    )
+
+
+# ---------------------------------------------------------------- blocks
+
+
+def _flowables(
+    blocks: tuple[LayoutBlock, ...], layout: Layout, styles: dict[str, ParagraphStyle], base_indent: float
+) -> Iterator[Flowable]:
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            yield _paragraph(block, layout, styles, base_indent)
+        elif isinstance(block, List):
+            yield from _list(block, layout, styles, base_indent)
+        elif isinstance(block, Image):
+            yield _image(block)
+        elif isinstance(block, Rule):
+            yield HRFlowable(
+                width="100%",
+                thickness=block.thickness,
+                color=HexColor(block.color),
+                spaceBefore=block.space_before,
+                spaceAfter=block.space_after,
+                lineCap="butt",
+            )
+        elif isinstance(block, Spacer):
+            yield RLSpacer(1, block.height)
+        elif isinstance(block, PageBreak):
+            yield RLPageBreak()
+        else:  # pragma: no cover - the layout parser admits nothing else
+            raise TypeError(f"the PDF writer does not know {type(block).__name__}")
+
+
+def _paragraph(
+    block: Paragraph,
+    layout: Layout,
+    styles: dict[str, ParagraphStyle],
+    base_indent: float,
+    label: str | None = None,
+    hanging: float = 0.0,
+) -> Flowable:
+    style = styles[block.style]
+    if base_indent or label is not None:
+        style = ParagraphStyle(
+            name=f"{style.name}@{base_indent}",
+            parent=style,
+            leftIndent=style.leftIndent + base_indent,
+            firstLineIndent=0 if label is not None else style.firstLineIndent,
+            bulletIndent=style.leftIndent + base_indent - hanging,
+        )
+    markup = paragraph_markup(block.runs, layout.styles[block.style])
+    flowable = RLParagraph(markup, style, bulletText=_escape_label(label, layout.styles[block.style]) if label else None)
+    if layout.styles[block.style].keep_together:
+        return KeepTogether([flowable])
+    return flowable
+
+
+def _list(block: List, layout: Layout, styles: dict[str, ParagraphStyle], base_indent: float) -> Iterator[Flowable]:
+    list_style = layout.list_styles[block.style]
+    text_indent = base_indent + list_style.indent
+    for number, item in enumerate(block.items, start=block.start):
+        label: str | None = format_label(list_style, number)
+        for child in item.blocks:
+            if isinstance(child, Paragraph):
+                yield _paragraph(child, layout, styles, text_indent, label, list_style.hanging if label else 0.0)
+                label = None
+            else:
+                yield from _flowables((child,), layout, styles, text_indent)
+        if label is not None:  # an item with no paragraph still shows its label
+            yield _paragraph(Paragraph(style=_first_style(layout), runs=()), layout, styles, text_indent, label,
+                             list_style.hanging)
+
+
+def _first_style(layout: Layout) -> str:
+    return next(iter(layout.styles))
+
+
+def _image(block: Image) -> Flowable:
+    reader = ImageReader(str(block.src))
+    width_px, height_px = reader.getSize()
+    width, height = block.width, block.height
+    if width is None and height is None:
+        width, height = width_px * 0.75, height_px * 0.75
+    elif width is None:
+        assert height is not None
+        width = height * width_px / height_px
+    elif height is None:
+        height = width * height_px / width_px
+    image = RLImage(str(block.src), width=width, height=height)
+    image.hAlign = {"left": "LEFT", "center": "CENTER", "right": "RIGHT"}[block.align]
+    return image
+
+
+# ---------------------------------------------------------------- header, footer
+
+
+def _draw_margin_blocks(
+    canvas: Canvas, layout: Layout, styles: dict[str, ParagraphStyle], number: int, total: int
+) -> None:
+    page = layout.page
+    first = number == 1
+    values = {"page": str(number), "pages": str(total)}
+    canvas.saveState()
+    y = page.height - HEADER_DISTANCE
+    for block in layout.header_for(first):
+        if isinstance(block, Paragraph):
+            para = RLParagraph(paragraph_markup(block.runs, layout.styles[block.style], values), styles[block.style])
+            _, height = para.wrap(page.frame_width, page.height)
+            y -= height
+            para.drawOn(canvas, page.margin_left, y)
+    paragraphs = [b for b in layout.footer_for(first) if isinstance(b, Paragraph)]
+    y = HEADER_DISTANCE
+    for block in reversed(paragraphs):
+        para = RLParagraph(paragraph_markup(block.runs, layout.styles[block.style], values), styles[block.style])
+        _, height = para.wrap(page.frame_width, page.height)
+        para.drawOn(canvas, page.margin_left, y)
+        y += height
+    canvas.restoreState()
+
+
+# ---------------------------------------------------------------- inline markup
+
+
+def paragraph_markup(runs: tuple[Run, ...], style: Style, fields: dict[str, str] | None = None) -> str:
+    """reportlab paragraph markup for runs: escaped text, formatting tags,
+    and fallback-font spans for characters the style's font lacks."""
+    parts: list[str] = []
+    for run in runs:
+        if run.field is not None:
+            text = (fields or {}).get(run.field, "")
+        else:
+            text = run.text
+        if text == "\n":
+            parts.append("<br/>")
+            continue
+        body = _text_with_fallback(text, style, run)
+        if run.superscript:
+            body = f"<super>{body}</super>"
+        if run.underline:
+            body = f"<u>{body}</u>"
+        if run.italic:
+            body = f"<i>{body}</i>"
+        if run.bold:
+            body = f"<b>{body}</b>"
+        if run.href:
+            body = f"<a href={quoteattr(run.href)}>{body}</a>"
+        parts.append(body)
+    return "".join(parts)
+
+
+def _text_with_fallback(text: str, style: Style, run: Run) -> str:
+    bold = style.bold or run.bold
+    italic = style.italic or run.italic
+    main = face_name(style.font, bold, italic)
+    fallback = fallback_face_name(style.font, bold)
+    out: list[str] = []
+    pending_fallback: list[str] = []
+
+    def flush() -> None:
+        if pending_fallback:
+            out.append(f'<font name="{fallback}">{escape("".join(pending_fallback))}</font>')
+            pending_fallback.clear()
+
+    for char in text:
+        if char in _INVISIBLE:
+            continue
+        if _has_glyph(main, char):
+            flush()
+            out.append(escape(char))
+        elif _has_glyph(fallback, char):
+            pending_fallback.append(char)
+        elif unicodedata.category(char) == "Cf":
+            continue  # an invisible format character: nothing to draw
+        else:
+            raise CommuniqueError(
+                f"the character {char!r} (U+{ord(char):04X}, {unicodedata.name(char, 'unnamed')}) in the paragraph "
+                f"“{_preview(text)}” is in no bundled font"
+            )
+    flush()
+    return "".join(out)
+
+
+@cache
+def _has_glyph(font: str, char: str) -> bool:
+    return covers(font, char)
+
+
+def _escape_label(label: str, style: Style) -> str:
+    return _text_with_fallback(label, style, Run(label))
+
+
+def _preview(text: str, limit: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
