@@ -44,3 +44,14 @@ def test_data_that_does_not_fit_names_the_place(data: object, where: str) -> Non
     with pytest.raises(ModelError) as caught:
         from_dict(data)
     assert str(caught.value).startswith(where)
+
+
+@pytest.mark.parametrize("value", ["2022-02-30", "2022-13", "22-01-01", "2022/01/01", "tomorrow", "2022-1-1"])
+def test_impossible_dates_are_rejected(value: str) -> None:
+    with pytest.raises(ModelError, match="/meta/date"):
+        from_dict({"meta": {"date": value}, "blocks": []})
+
+
+@pytest.mark.parametrize("value", ["2022-01-11", "2022-01", "2022", "2024-02-29"])
+def test_partial_and_real_dates_are_accepted(value: str) -> None:
+    assert from_dict({"meta": {"date": value}, "blocks": []}).meta.date == value

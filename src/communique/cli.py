@@ -12,6 +12,7 @@ import datetime as dt
 import sys
 import traceback
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from communique import __version__
@@ -22,6 +23,8 @@ from communique.writers import FORMATS
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 SAMPLE = Path(__file__).parent / "samples" / "statement-tr-ots-kazakhstan.txt"
+# What the sample's text does not say but its letterhead and dateline need.
+SAMPLE_META = (("issuer", "Türk Devletleri Teşkilatı"), ("date", "2022-01-11"), ("place", "İstanbul"))
 _META_OPTIONS = ("language", "date", "place", "issuer", "reference", "title", "kind")
 
 
@@ -121,10 +124,11 @@ def _build(args: argparse.Namespace) -> int:
     overrides = tuple((name, getattr(args, name)) for name in _META_OPTIONS if getattr(args, name) is not None)
     options = Options(template=template, formats=formats, overrides=overrides,
                       logo=args.logo.resolve() if args.logo else None)
+    sample_options = replace(options, overrides=SAMPLE_META + overrides)
     status = EXIT_OK
     for source in files:
         try:
-            written = build_file(source, args.out, options)
+            written = build_file(source, args.out, sample_options if source == SAMPLE else options)
         except CommuniqueError as err:
             print(f"communique: {err.located(str(source))}", file=sys.stderr)
             status = EXIT_INPUT

@@ -10,6 +10,7 @@ serialises to JSON and back without loss (`to_dict` / `from_dict`).
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from typing import Any, Literal, TypeAlias
 
 # ---------------------------------------------------------------- inline runs
@@ -210,11 +211,28 @@ def from_dict(data: Any) -> Document:
             meta_values[name] = value
     if meta_values.get("kind") is None:
         meta_values["kind"] = "statement"
+    if meta_values.get("date") is not None and not is_iso_date(meta_values["date"]):
+        raise ModelError("/meta/date", f"{meta_values['date']!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
     blocks = _expect(obj.get("blocks", []), list, "/blocks")
     return Document(
         meta=Meta(**meta_values),
         blocks=tuple(_block_from(b, f"/blocks/{i}") for i, b in enumerate(blocks)),
     )
+
+
+def is_iso_date(value: str) -> bool:
+    """True for a real ISO 8601 date, or a year or year-month where that is
+    all a text says: "2022-01-11", "2022-01", "2022"; not "2022-02-30"."""
+    parts = value.split("-")
+    if not 1 <= len(parts) <= 3 or len(parts[0]) != 4 or not all(p.isdigit() for p in parts):
+        return False
+    if len(parts) == 3:
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return False
+        return True
+    return len(parts) == 1 or (len(parts[1]) == 2 and 1 <= int(parts[1]) <= 12)
 
 
 def _block_from(data: Any, path: str) -> Block:

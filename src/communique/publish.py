@@ -82,8 +82,15 @@ def write_together(files: dict[Path, bytes]) -> None:
                 stream.flush()
                 os.fsync(stream.fileno())
             os.chmod(name, 0o644)
-        for target, temporary in temporaries.items():
-            os.replace(temporary, target)
+        renamed: list[Path] = []
+        try:
+            for target, temporary in temporaries.items():
+                os.replace(temporary, target)
+                renamed.append(target)
+        except OSError:
+            for target in renamed:  # outputs appear together or not at all
+                target.unlink(missing_ok=True)
+            raise
     except OSError as err:
         raise CommuniqueError(f"cannot write output: {err.strerror or err}", file=str(err.filename or "")) from None
     finally:

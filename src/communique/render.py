@@ -211,8 +211,11 @@ def format_date(iso: str | None, language: str | None, width: str = "long") -> s
         day = dt.date.fromisoformat(iso)
     except ValueError:
         return iso  # a year or year-month: print as given
+    tag = (language or "en").replace("-", "_")
+    if tag == "en":
+        tag = "en_GB"  # international usage writes "19 September 2025"
     try:
-        locale = Locale.parse((language or "en").replace("-", "_"))
+        locale = Locale.parse(tag)
     except (UnknownLocaleError, ValueError):
         locale = Locale.parse("en")
     return str(babel_format_date(day, format=width, locale=locale))

@@ -1,0 +1,161 @@
+"""Speed and memory of Communique against hand-written reportlab and python-docx.
+
+Each job publishes the same statement; the hand-written versions do what a
+developer would write by hand for the same output (bundled fonts, styles,
+numbered paragraphs, footer page numbers), without templates, validation or
+archival post-processing. Ratios are measured in the same run, so they hold
+across machines better than seconds do.
+
+    python benchmarks/bench.py [--repeat N] [FILE ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import io
+import statistics
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.shared import Pt
+from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+from reportlab.platypus.flowables import Flowable
+from xml.sax.saxutils import escape
+
+from communique.fonts import face_name, register_pdf_fonts
+from communique.model import Document, ListBlock, TextBlock
+from communique.publish import Options, render_outputs
+from communique.readers import plaintext
+from communique.render import find_template
+
+HERE = Path(__file__).resolve().parent
+SAMPLE = HERE.parent / "src" / "communique" / "samples" / "statement-tr-ots-kazakhstan.txt"
+CORPUS = HERE.parents[1] / "shared" / "corpus" / "public"
+
+
+def paragraphs(document: Document) -> list[tuple[str, str]]:
+    """(role, text) pairs: the plain content the hand-written jobs lay out."""
+    out: list[tuple[str, str]] = []
+
+    def visit(blocks: tuple[object, ...], numbered: bool) -> None:
+        for block in blocks:
+            if isinstance(block, ListBlock):
+                for item in block.items:
+                    for index, child in enumerate(item.blocks):
+                        if isinstance(child, TextBlock):
+                            out.append(("item" if index == 0 else "body", f"{item.label}\t{child.text()}"))
+                        elif isinstance(child, ListBlock):
+                            visit((child,), True)
+            elif isinstance(block, TextBlock):
+                out.append(("body", block.text()))
+
+    if document.meta.title:
+        out.append(("title", document.meta.title))
+    visit(document.blocks, False)
+    return out
+
+
+def hand_pdf(document: Document) -> bytes:
+    """What a developer writes by hand with reportlab for the same page."""
+    register_pdf_fonts()
+    body = ParagraphStyle("body", fontName=face_name("serif", False, False), fontSize=12, leading=15,
+                          alignment=TA_JUSTIFY, spaceAfter=8, firstLineIndent=10 * mm)
+    title = ParagraphStyle("title", parent=body, fontName=face_name("serif", True, False), fontSize=13,
+                           alignment=TA_CENTER, firstLineIndent=0)
+    item = ParagraphStyle("item", parent=body, leftIndent=10 * mm, firstLineIndent=0, bulletIndent=0)
+    story: list[Flowable] = []
+    for role, text in paragraphs(document):
+        if role == "item":
+            label, rest = text.split("\t", 1)
+            story.append(Paragraph(escape(rest), item, bulletText=label))
+        else:
+            story.append(Paragraph(escape(text), title if role == "title" else body))
+    buffer = io.BytesIO()
+
+    def footer(canvas: object, doc: SimpleDocTemplate) -> None:
+        canvas.setFont(face_name("sans", False, False), 9)  # type: ignore[attr-defined]
+        canvas.drawCentredString(A4[0] / 2, 36, str(doc.page))  # type: ignore[attr-defined]
+
+    template = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm,
+                                 topMargin=25 * mm, bottomMargin=25 * mm, invariant=1,
+                                 initialFontName=face_name("serif", False, False))
+    template.build(story, onFirstPage=footer, onLaterPages=footer)
+    return buffer.getvalue()
+
+
+def hand_docx(document: Document) -> bytes:
+    """What a developer writes by hand with python-docx for the same file."""
+    word = docx.Document()
+    normal = word.styles["Normal"]
+    normal.font.name = "Times New Roman"
+    normal.font.size = Pt(12)
+    for role, text in paragraphs(document):
+        if role == "item":
+            paragraph = word.add_paragraph(text.split("\t", 1)[1], style="List Number")
+        else:
+            paragraph = word.add_paragraph(text)
+            if role == "title":
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                paragraph.runs[0].bold = True
+            else:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+def measure(job: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median seconds and peak traced memory (MiB) of a job."""
+    job()  # warm caches (fonts, templates), as a long-running service would
+    times = []
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        job()
+        times.append(time.perf_counter() - start)
+    gc.collect()
+    tracemalloc.start()
+    job()
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return statistics.median(times), peak / 2**20
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="*", type=Path)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    files = args.files or [SAMPLE, *sorted(CORPUS.glob("*.txt"))]
+    template = find_template("statement")
+    header = (f"{'document':<46} {'job':<6} {'communique ms':>13} {'by hand ms':>10} {'time ×':>7} "
+              f"{'communique MiB':>14} {'by hand MiB':>11} {'mem ×':>6}")
+    print(header)
+    print("-" * len(header))
+    for path in files:
+        data = path.read_bytes()
+        document = plaintext.read(data, str(path))
+        jobs = {
+            "pdf": (lambda: render_outputs(plaintext.read(data, str(path)), Options(template, ("pdf",))),
+                    lambda: hand_pdf(document)),
+            "docx": (lambda: render_outputs(plaintext.read(data, str(path)), Options(template, ("docx",))),
+                     lambda: hand_docx(document)),
+        }
+        for name, (ours, theirs) in jobs.items():
+            our_time, our_mem = measure(ours, args.repeat)
+            hand_time, hand_mem = measure(theirs, args.repeat)
+            print(f"{path.name[:46]:<46} {name:<6} {our_time * 1000:>13.1f} {hand_time * 1000:>10.1f} "
+                  f"{our_time / hand_time:>7.2f} {our_mem:>14.1f} {hand_mem:>11.1f} {our_mem / hand_mem:>6.2f}")
+
+
+if __name__ == "__main__":
+    main()

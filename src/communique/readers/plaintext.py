@@ -1,0 +1,860 @@
+"""Plain text, as a person pastes it from an e-mail, to a `Document`.
+
+Two steps, each usable alone:
+
+1. `split_paragraphs` turns lines into paragraphs ("units"): blank lines
+   separate them; inside a run of lines, a line continues the previous one
+   (a hard wrap) unless the previous line ends a sentence or clause and the
+   new one starts like a paragraph, a list item follows its predecessor, or
+   the previous line is visibly short (an intended break).
+2. `classify` gives each paragraph its role, using only how official texts
+   are built, never the words of one text: title and subtitle, header
+   date lines, lead-in ("The General Assembly,"), recitals (ending in "," or
+   ";" before the operative part), chapeau (":" before a list), numbered,
+   lettered and bullet lists with nesting, headings, quotes, closing
+   paragraphs, then the trailing zone (closing formula, signature, place and
+   date, reference number, other metadata lines) and footnotes.
+
+No text is ever dropped: whatever is not recognised stays a paragraph, and
+labels, metadata lines and footnote labels are kept as written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from itertools import pairwise
+from typing import Literal
+
+from communique.errors import CommuniqueError
+from communique.model import (
+    Block,
+    Content,
+    Document,
+    Footnote,
+    Inline,
+    ListBlock,
+    ListItem,
+    Meta,
+    TextBlock,
+    plain,
+)
+from communique.readers import dates
+from communique.readers.decoding import clean_text, decode
+from communique.readers.language import guess_language
+
+# ---------------------------------------------------------------- entry points
+
+
+def read(data: bytes, source: str) -> Document:
+    """Read a plain-text file's bytes; errors name `source`."""
+    try:
+        return read_text(decode(data).text)
+    except CommuniqueError as err:
+        raise err.located(source) from None
+
+
+def read_text(text: str) -> Document:
+    """Read pasted plain text into a `Document`."""
+    paragraphs = split_paragraphs(text)
+    if not paragraphs:
+        raise CommuniqueError("the text is empty")
+    meta, blocks = classify(paragraphs)
+    return Document(meta=meta, blocks=blocks)
+
+
+# ---------------------------------------------------------------- shapes
+
+_TERMINAL = re.compile(r"[.!?:;,…][\"'»”’)\]]*$")
+_SENTENCE_END = re.compile(r"[.!?…][\"'»”’)\]]*$")
+_OPENERS = "\"'«„“”‘‚(["
+_HYPHENATED = re.compile(r"[^\W\d_][-\u2010]$")
+_BARE_LABEL = re.compile(r"\(?(?:\d{1,3}|[a-zа-я]|[ivx]{1,4})[.)]?|[-–—•·*▪◦‣●■]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
+_WORDS = re.compile(r"\S+")
+_MIN_WIDTH = 60  # no mailer wraps narrower; used when a text has few multi-line runs
+_MIN_WRAPPED_LINES = 2
+_MAX_WIDTH = 120  # no text is wrapped wider
+_MIN_RUNS = 3  # blank lines separate paragraphs when they make this many runs
+_UNWRAPPED = 1_000_000
+
+
+def _ends_terminal(text: str) -> bool:
+    return bool(_TERMINAL.search(text))
+
+
+def _word_count(text: str) -> int:
+    return len(_WORDS.findall(text))
+
+
+def _starts_like_paragraph(text: str) -> bool:
+    first = text[:1]
+    return first.isupper() or first.isdigit() or first in _OPENERS or first in "№§"
+
+
+def _capitalised_share(text: str) -> float:
+    words = [w for w in text.split() if any(ch.isalpha() for ch in w)]
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w.lstrip(_OPENERS)[:1].isupper()) / len(words)
+
+
+# ---------------------------------------------------------------- list labels
+
+_BULLETS = "-–—•·*▪◦‣●■►➢"
+_LETTERS_LATIN = "abcdefghijklmnopqrstuvwxyz"
+_LETTERS_CYRILLIC = "абвгдежзиклмнопрстуфхцчшщэюя"
+_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
+
+
+def _roman_value(numeral: str) -> int | None:
+    values = [_ROMAN[ch] for ch in numeral.lower()]
+    total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    canonical = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
+    if total <= 10 and canonical[total] != numeral.lower():
+        return None
+    return total or None
+
+
+@dataclass(frozen=True)
+class _Label:
+    """A list label at the start of a paragraph: as written, its style (two
+    labels of one style belong to one list) and its ordinal value."""
+
+    text: str
+    style: str
+    value: int  # 0 for bullets
+    body: str
+
+    @property
+    def bullet(self) -> bool:
+        return self.value == 0
+
+
+_LABEL_FORMS: tuple[tuple[re.Pattern[str], str, Callable[[str], int | None]], ...] = (
+    (re.compile(r"(\d{1,3})\.\s?§"), "1. §", int),  # Hungarian sections: "1. §"
+    (re.compile(r"§\s?(\d{1,3})\.?"), "§", int),
+    (re.compile(r"(\d{1,3})\.(?!\d)"), "1.", int),
+    (re.compile(r"(\d{1,3})\)"), "1)", int),
+    (re.compile(r"(\d{1,3})-(?=\s)"), "1-", int),
+    (re.compile(r"\((\d{1,3})\)"), "(1)", int),
+    (re.compile(r"\(([ivx]{1,4})\)"), "(i)", _roman_value),
+    (re.compile(r"([ivx]{1,4})\)"), "i)", _roman_value),
+    (re.compile(r"\(([a-z])\)"), "(a)", lambda s: _LETTERS_LATIN.index(s) + 1),
+    (re.compile(r"([a-z])\)"), "a)", lambda s: _LETTERS_LATIN.index(s) + 1),
+    (re.compile(r"([a-z])\.(?=\s)"), "a.", lambda s: _LETTERS_LATIN.index(s) + 1),
+    (re.compile(r"\(([а-я])\)"), "(а)", lambda s: _LETTERS_CYRILLIC.find(s) + 1 or None),
+    (re.compile(r"([а-я])\)"), "а)", lambda s: _LETTERS_CYRILLIC.find(s) + 1 or None),
+    (re.compile(r"\(([A-Z])\)"), "(A)", lambda s: _LETTERS_LATIN.index(s.lower()) + 1),
+    (re.compile(r"([A-Z])\)"), "A)", lambda s: _LETTERS_LATIN.index(s.lower()) + 1),
+    (re.compile(r"([IVX]{1,4})\.(?=\s)"), "I.", _roman_value),
+)
+_BULLET_FORM = re.compile(rf"[{re.escape(_BULLETS)}](?=\s)")
+
+
+def _labels(text: str) -> list[_Label]:
+    """Every reading of `text` as a list item (an "(i)" may be roman one or
+    letter nine), most likely first; empty when it has no label."""
+    found: list[_Label] = []
+    bullet = _BULLET_FORM.match(text)
+    if bullet:
+        body = text[bullet.end() :].strip()
+        if body:
+            found.append(_Label(bullet.group(), bullet.group(), 0, body))
+        return found
+    for pattern, style, value_of in _LABEL_FORMS:
+        match = pattern.match(text)
+        if match is None:
+            continue
+        rest = text[match.end() :]
+        # "1.Olaylarda" is an item; "1.5 million" and "a)b" are not.
+        if rest and not rest[0].isspace() and not (style == "1." and rest[0].isupper()):
+            continue
+        value = value_of(match.group(1))
+        if value:
+            found.append(_Label(match.group(), style, value, rest.strip()))
+    return found
+
+
+# ---------------------------------------------------------------- paragraphs
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Paragraphs of pasted text: blank lines separate them; hard-wrapped
+    lines are joined; paragraphs and list items written one per line are
+    told apart from wrapped lines (see `_breaks_before`)."""
+    lines = [re.sub(r" {2,}", " ", line.strip()) for line in clean_text(text).split("\n")]
+    runs: list[list[str]] = [[]]
+    for line in lines:
+        if line:
+            runs[-1].append(line)
+        elif runs[-1]:
+            runs.append([])
+    runs = [run for run in runs if run]
+    wrapping = _Wrapping(_wrap_width(runs), blank_lines=len(runs) >= _MIN_RUNS)
+    return [unit for run in runs for unit in _split_run(run, wrapping)]
+
+
+@dataclass(frozen=True)
+class _Wrapping:
+    """How a text was laid out: the width it was hard-wrapped at (huge when
+    it was not), and whether blank lines separate its paragraphs."""
+
+    width: int
+    blank_lines: bool
+
+
+def _wrap_width(runs: list[list[str]]) -> int:
+    """The width the text was hard-wrapped at, or `_UNWRAPPED`. Lines that
+    go on with a lower-case word are sure wraps (or breaks nobody meant);
+    a text with a few of them was wrapped at about their length. The
+    estimate errs low (a 75th percentile), which is safe: a wrapped line
+    has no room for the next word at any lower width either."""
+    lengths = sorted(
+        len(prev) for run in runs for prev, line in pairwise(run) if line[:1].islower() and len(prev) <= _MAX_WIDTH
+    )
+    if len(lengths) < _MIN_WRAPPED_LINES:
+        return max([_MIN_WIDTH, *(len(line) for run in runs for line in run)])
+    return max(_MIN_WIDTH // 2, lengths[(len(lengths) - 1) * 3 // 4])
+
+
+def _split_run(lines: list[str], wrapping: _Wrapping) -> list[str]:
+    units = [lines[0]]
+    for prev, line in pairwise(lines):
+        if _breaks_before(prev, line, units, wrapping):
+            units.append(line)
+        else:
+            units[-1] = _join(units[-1], line)
+    return units
+
+
+def _breaks_before(prev: str, line: str, units: list[str], wrapping: _Wrapping) -> bool:
+    """Whether `line` starts a new paragraph after `prev`, the last physical
+    line of `units[-1]`.
+
+    A mailer wraps a line only when the next word does not fit, so a break
+    before a word that would have fitted was meant. Where the next word
+    would not have fitted, the break may be a wrap: it is taken for one
+    when blank lines separate the text's paragraphs, or when it comes after
+    a comma, a semicolon or no punctuation (a wrapped "Nur-Sultan, Almaty,
+    Shymkent"); otherwise a sentence end (". ! ? :") before a capital, a
+    digit or a quote ends the paragraph. A list label starts an item when
+    it follows an earlier label of its list, or is a first label after
+    punctuation or a meant break; an inline "2)" wrapped to a line start
+    stays in its sentence.
+    """
+    if _BARE_LABEL.fullmatch(prev):
+        return False  # "1" or "(a)" alone on a line labels the next line
+    if _HYPHENATED.search(prev) and line[:1].islower():
+        return False  # a word hyphenated at the wrap
+    fits = len(prev) + 1 + len(line.split()[0]) <= wrapping.width
+    labels = _labels(line)
+    if labels:
+        earlier = [label for unit in units for label in _labels(unit)]
+        follows = any(p.style == c.style and (c.bullet or c.value == p.value + 1) for p in earlier for c in labels)
+        first = any(c.bullet or c.value == 1 for c in labels)
+        return follows or (first and (fits or _ends_terminal(prev))) or (fits and _ends_terminal(prev))
+    if _is_reference_line(line) or _date_line(line) is not None or fits:
+        return True
+    if wrapping.blank_lines:
+        return False
+    return _starts_like_paragraph(line) and bool(_SENTENCE_END.search(prev) or prev.endswith(":"))
+
+
+def _join(unit: str, line: str) -> str:
+    if _HYPHENATED.search(unit) and line[:1].islower():
+        return unit + line  # a word hyphenated at the wrap: keep the hyphen
+    return f"{unit} {line}"
+
+
+# ---------------------------------------------------------------- line kinds
+
+_REFERENCE_LINE = re.compile(
+    r"(?:(?:No|Nr|N°|Nº|№|Sayı|Sayi|Ref|Reference|Réf|Исх|Номер)\.?\s*:?\s*(?P<ref>[\w./-]*\d[\w./-]*)"
+    r"|(?P<symbol>[A-Z]{1,5}(?:/[A-Z0-9.()-]+){2,}))",
+    re.IGNORECASE,
+)
+_TITLE_REFERENCE = re.compile(
+    r"(?:No|Nr|N°|Nº|№|Sayı)\.?\s*:?\s*(?P<ref>\d[\w/-]*)\b"
+    r"|(?P<number>\d+(?:/\d+)+)\.?(?=\s)"
+    r"|(?P<symbol>[A-Z]{1,5}(?:/[A-Z0-9.]+){2,})(?=[\s,.]|$)",
+    re.IGNORECASE,
+)
+_INITIALS = re.compile(r"(?:^|\s)[^\W\d_]\.\s?[^\W\d_]")
+
+# Closing formulae, case-folded, without final punctuation.
+_CLOSING_FORMULAE = frozenset(
+    dates.fold(f)
+    for f in (
+        "Kamuoyuna saygıyla duyurulur",
+        "Kamuoyuna duyurulur",
+        "Kamuoyunun bilgisine sunulur",
+        "Saygılarımla",
+        "Saygılarımızla",
+        "Respectfully",
+        "Respectfully yours",
+        "Sincerely",
+        "Yours sincerely",
+        "Yours faithfully",
+        "Best regards",
+        "С уважением",
+        "С глубоким уважением",
+        "Tisztelettel",
+        "Hörmətlə",
+        "Hurmat bilan",
+        "Ҳурмат билан",
+        "Құрметпен",
+        "Qurmetpen",
+        "Hormat bilen",
+        "Урматтоо менен",
+    )
+)
+# Complimentary closes of notes verbales, recognised by their fixed wording.
+_CLOSING_PATTERNS = re.compile(
+    r"avails itself of this opportunity to renew|bu vesileyle .{0,80}teminlerini|"
+    r"пользуется (?:этим|случаем).{0,80}уверени",
+    re.IGNORECASE,
+)
+
+
+def _is_closing_formula(text: str) -> bool:
+    if dates.fold(text.rstrip(" .,!:")) in _CLOSING_FORMULAE:
+        return True
+    return bool(_CLOSING_PATTERNS.search(text)) and _word_count(text) <= 60
+
+
+def _is_reference_line(text: str) -> bool:
+    return _word_count(text) <= 3 and bool(_REFERENCE_LINE.fullmatch(text))
+
+
+def _reference_of(text: str) -> str | None:
+    match = _REFERENCE_LINE.fullmatch(text)
+    if match is None:
+        return None
+    return (match.group("ref") or match.group("symbol")).rstrip(".,")
+
+
+def _date_line(text: str) -> tuple[str | None, str] | None:
+    """(place, ISO date) when `text` is a date line, optionally after a place:
+    "İstanbul, 11 Ocak 2022", "2020 jylǵy 21 qazan", "г. Ташкент, 12 мая 2022 г."."""
+    if _word_count(text) > 10:
+        return None
+    found = dates.find_dates(text)
+    if len(found) != 1 or dates.parse_date(text[found[0].start :]) is None:
+        return None
+    before = text[: found[0].start].strip()
+    if not before:
+        return None, found[0].iso
+    place = before.rstrip(" ,–—-")
+    if place == before or _word_count(place) > 6 or any(ch.isdigit() for ch in place):
+        return None
+    if not any(ch.isupper() for ch in place):
+        return None
+    return place, found[0].iso
+
+
+def _is_place_line(text: str) -> bool:
+    """A place alone, written above its date line and ending in a comma:
+    "Nur-Sultan, Aqorda,". (Without the comma it could be a signer's name.)"""
+    return (
+        text.endswith(",")
+        and _word_count(text) <= 5
+        and not any(ch.isdigit() for ch in text)
+        and not _INITIALS.search(text)
+        and _capitalised_share(text) >= 0.5
+    )
+
+
+def _is_short_line(text: str, max_words: int = 12) -> bool:
+    return _word_count(text) <= max_words and len(text) <= 120 and not _ends_terminal(text)
+
+
+def _is_signature_line(text: str, anchored: bool) -> bool:
+    """A line of a signature block: a name, an office. Alone (`anchored`
+    False) it must look like a name: initials or capitalised words."""
+    if not _is_short_line(text) or any(ch.isdigit() for ch in text) or not text[:1].isupper():
+        return False
+    if anchored:
+        return True
+    return bool(_INITIALS.search(text)) or (_word_count(text) <= 6 and _capitalised_share(text) >= 0.75)
+
+
+def _is_metadata_line(text: str) -> bool:
+    return _is_short_line(text, max_words=8) and any(ch.isdigit() for ch in text)
+
+
+def _is_organ_line(text: str) -> bool:
+    """An organ named alone: "The General Assembly,", "Az Országgyűlés"."""
+    core = text.rstrip(",")
+    return (
+        _word_count(core) <= 8
+        and len(core) <= 80
+        and core[:1].isupper()
+        and not any(ch.isdigit() for ch in core)
+        and not _ends_terminal(core)
+        and _capitalised_share(core) >= 2 / 3
+    )
+
+
+def _is_recital_shaped(text: str) -> bool:
+    return text.endswith((",", ";")) and not _labels(text)
+
+
+def _is_heading_shaped(text: str) -> bool:
+    return _is_short_line(text) and (text[:1].isupper() or text[:1].isdigit())
+
+
+_QUOTE_PAIRS = {"“": "”", "«": "»", '"': '"', "„": "“", "‘": "’", "”": "”", "‚": "‘"}
+
+
+def _opens_quote(text: str) -> str | None:
+    return _QUOTE_PAIRS.get(text[:1])
+
+
+def _closes_quote(text: str, closer: str) -> bool:
+    """Whether `text` ends the quotation opened with `closer`'s partner
+    (a final period may follow the closing mark)."""
+    return text.rstrip(".,;").endswith((closer, "”"))
+
+
+# ---------------------------------------------------------------- footnotes
+
+_FOOTNOTE_LINE = re.compile(r"(?P<label>\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s+(?P<text>\S.*)", re.DOTALL)
+
+
+def _in_sequence(label: str, next_label: str) -> bool:
+    digits = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+    first, second = label.translate(digits), next_label.translate(digits)
+    return first.isdigit() and second.isdigit() and int(first) + 1 == int(second)
+
+
+def _glued_marker(labels: Sequence[str]) -> re.Pattern[str]:
+    """Footnote markers glued to the end of a word: "Nations1", "Nations,1"."""
+    alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
+    return re.compile(rf"(?:(?<=[^\W\d_])|(?<=[^\W\d_][.,;:)»”’\"]))({alternatives})(?![\w¹²³⁴⁵⁶⁷⁸⁹⁰])")
+
+
+def _split_footnotes(units: list[str]) -> tuple[list[str], list[Footnote]]:
+    """Footnote lines at the end: a label, then text starting with a capital
+    ("1 See resolution 169 (II)."), labels in sequence, each glued to a word
+    earlier on. "19 countries took part." is not one."""
+    end = len(units)
+    notes: list[Footnote] = []
+    while end > 1:
+        match = _FOOTNOTE_LINE.fullmatch(units[end - 1])
+        if match is None or not (match.group("text")[0].isupper() or match.group("text")[0] in _OPENERS):
+            break
+        label = match.group("label")
+        if notes and not _in_sequence(label, notes[0].label):
+            break
+        marker = _glued_marker([label])
+        if not any(marker.search(unit) for unit in units[: end - 1]):
+            break
+        notes.insert(0, Footnote(label=label, content=plain(match.group("text"))))
+        end -= 1
+    return units[:end], notes
+
+
+def _with_refs(text: str, labels: Sequence[str]) -> Content:
+    """`text` as runs, with glued markers of known footnotes split off."""
+    if not labels:
+        return plain(text)
+    runs: list[Inline] = []
+    last = 0
+    for match in _glued_marker(labels).finditer(text):
+        runs.extend(plain(text[last : match.start()]))
+        runs.append(Inline("footnote_ref", match.group(1)))
+        last = match.end()
+    runs.extend(plain(text[last:]))
+    return tuple(runs)
+
+
+def _strip_markers(text: str, labels: Sequence[str]) -> str:
+    return "".join(run.text for run in _with_refs(text, labels) if run.kind == "text")
+
+
+def _apply_refs(block: Block, labels: Sequence[str]) -> Block:
+    if isinstance(block, TextBlock):
+        return replace(block, content=_with_refs(block.text(), labels))
+    if isinstance(block, ListBlock):
+        items = tuple(ListItem(item.label, tuple(_apply_refs(b, labels) for b in item.blocks)) for item in block.items)
+        return replace(block, items=items)
+    return block
+
+
+# ---------------------------------------------------------------- header
+
+
+@dataclass
+class _Found:
+    """Metadata found on the way, first finding wins."""
+
+    title: str | None = None
+    subtitle: str | None = None
+    reference: str | None = None
+    date: str | None = None
+    place: str | None = None
+
+    def offer(self, *, reference: str | None = None, date: str | None = None, place: str | None = None) -> None:
+        self.reference = self.reference or reference
+        self.date = self.date or date
+        self.place = self.place or place
+
+
+def _looks_like_title(text: str) -> bool:
+    if _labels(text) or _word_count(text) > 30 or len(text) > 250 or text.endswith((",", ";", ":")):
+        return False
+    if not _SENTENCE_END.search(text):
+        return True
+    return bool(_TITLE_REFERENCE.match(text)) or text.isupper()
+
+
+def _title_metadata(title: str, found: _Found) -> None:
+    match = _TITLE_REFERENCE.match(title)
+    reference = None
+    if match:
+        reference = match.group("ref") or match.group("number") or match.group("symbol")
+    date = next((d.iso for d in dates.find_dates(title)), None)
+    if date is None and match and match.group("number"):
+        year = re.search(r"/(\d{4})$", match.group("number"))
+        if year:
+            date = dates.citation_date(title, int(year.group(1)))
+    found.offer(reference=reference, date=date)
+
+
+def _meta_line_block(text: str, found: _Found) -> TextBlock | None:
+    """A reference or date line kept as a block (its data into `found`)."""
+    if _is_reference_line(text):
+        found.offer(reference=_reference_of(text))
+        return TextBlock("reference", plain(text))
+    line = _date_line(text)
+    if line is not None:
+        found.offer(place=line[0], date=line[1])
+        return TextBlock("place_date", plain(text))
+    return None
+
+
+def _header(units: list[str], labels: Sequence[str], found: _Found) -> tuple[list[Block], int]:
+    """Blocks of the header zone and the index where the body starts."""
+    blocks: list[Block] = []
+    i = 0
+    while i < len(units) - 1 and (block := _meta_line_block(units[i], found)) is not None:
+        blocks.append(block)
+        i += 1
+    if i < len(units) - 1 and _looks_like_title(units[i]):
+        found.title = units[i]
+        _title_metadata(units[i], found)
+        i += 1
+        subtitle = _strip_markers(units[i], labels) if i < len(units) - 1 else ""
+        if subtitle[:1].islower() and not _ends_terminal(subtitle) and _word_count(subtitle) <= 40:
+            found.subtitle = subtitle
+            i += 1
+    while i < len(units) - 1 and (block := _meta_line_block(units[i], found)) is not None:
+        blocks.append(block)
+        i += 1
+    return blocks, i
+
+
+# ---------------------------------------------------------------- trailing zone
+
+
+def _trailing(units: list[str], start: int, found: _Found) -> tuple[list[Block], int]:
+    """Blocks of the trailing zone (closing formula, signature, place and
+    date, reference, metadata) and the index where it starts, scanning back
+    from the end to the last body paragraph."""
+    kinds: list[str] = []
+    j = len(units)
+    while j > start + 1:
+        text = units[j - 1]
+        following = kinds[0] if kinds else None
+        kind = _trailing_kind(text, following)
+        if kind is None:
+            break
+        kinds.insert(0, kind)
+        j -= 1
+        if kind == "closing_formula":
+            break
+    blocks: list[Block] = []
+    for text, kind in zip(units[j:], kinds, strict=True):
+        if kind == "reference":
+            found.offer(reference=_reference_of(text))
+        elif kind == "place_date":
+            line = _date_line(text)
+            if line is not None:
+                found.offer(place=line[0], date=line[1])
+            else:
+                found.offer(place=text.rstrip(" ,"))
+        blocks.append(TextBlock(kind, plain(text)))
+    return blocks, j
+
+
+def _trailing_kind(text: str, following: str | None) -> str | None:
+    if _labels(text) and not _is_reference_line(text):
+        return None
+    if _is_closing_formula(text):
+        return "closing_formula"
+    if _is_reference_line(text):
+        return "reference"
+    if _date_line(text) is not None:
+        return "place_date"
+    if following == "place_date" and _is_place_line(text):
+        return "place_date"
+    if following == "signature" and _word_count(text) <= 6 and text.endswith(","):
+        return "closing_formula"
+    if _is_signature_line(text, anchored=following is not None):
+        return "signature"
+    if _is_metadata_line(text):
+        return "metadata"
+    return None
+
+
+# ---------------------------------------------------------------- body: lists
+
+
+@dataclass
+class _OpenList:
+    style: str
+    value: int
+    items: list[tuple[str, list[Block]]] = field(default_factory=list)
+
+    def close(self) -> ListBlock:
+        kind: Literal["numbered_list", "bullet_list"] = "bullet_list" if self.value == 0 else "numbered_list"
+        return ListBlock(kind, tuple(ListItem(label, tuple(blocks)) for label, blocks in self.items))
+
+
+@dataclass(frozen=True)
+class _Plain:
+    """A top-level paragraph whose role is decided once the lists are known."""
+
+    text: str
+
+
+class _ListBuilder:
+    """Nests labelled paragraphs into lists by label style: a new style opens
+    a sub-list inside the current item; a known style continues its list."""
+
+    def __init__(self) -> None:
+        self.entries: list[Block | _Plain] = []
+        self.stack: list[_OpenList] = []
+        self.resume: dict[str, int] = {}  # last value of closed top-level lists
+
+    def choose(self, text: str) -> tuple[_Label, int | None] | None:
+        """The label reading to use and the depth it continues (None: a new
+        list), or None when `text` is not a list item here."""
+        readings = _labels(text)
+        for label in readings:
+            depth = self.continues(label)
+            if depth is not None:
+                return label, depth
+        for label in readings:
+            if label.bullet or label.value == 1:
+                return label, None
+            if not self.stack and self.resume.get(label.style) == label.value - 1:
+                return label, None
+        return None
+
+    def continues(self, label: _Label) -> int | None:
+        """The depth of the open list `label` continues, if any."""
+        for depth, open_list in enumerate(self.stack):
+            if open_list.style == label.style and (label.bullet or label.value == open_list.value + 1):
+                return depth
+        return None
+
+    def add_item(self, label: _Label, depth: int | None) -> None:
+        if depth is None:
+            same = [d for d, open_list in enumerate(self.stack) if open_list.style == label.style]
+            if same:
+                self.close_to(same[0])
+            self.stack.append(_OpenList(label.style, label.value))
+        else:
+            self.close_to(depth + 1)
+            self.stack[-1].value = label.value
+        self.stack[-1].items.append((label.text, [TextBlock("paragraph", plain(label.body))]))
+
+    def add_to_item(self, depth: int, block: Block) -> None:
+        self.close_to(depth + 1)
+        self.stack[-1].items[-1][1].append(block)
+
+    def close_to(self, depth: int) -> None:
+        while len(self.stack) > depth:
+            open_list = self.stack.pop()
+            if self.stack:
+                self.stack[-1].items[-1][1].append(open_list.close())
+            else:
+                self.entries.append(open_list.close())
+                self.resume[open_list.style] = open_list.value
+
+
+def _build_lists(units: list[str]) -> list[Block | _Plain]:
+    builder = _ListBuilder()
+    for index, text in enumerate(units):
+        if _is_numbered_heading(text, units[index + 1 : index + 2]):
+            builder.close_to(0)
+            builder.entries.append(TextBlock("heading", plain(text)))
+            continue
+        chosen = builder.choose(text)
+        if chosen is not None:
+            builder.add_item(*chosen)
+            continue
+        # A paragraph between items continues the item before it; a heading
+        # between them ends the list (numbering may resume after it).
+        depth = None
+        if builder.stack and not _is_heading_shaped(text):
+            depth = _continued_depth(builder, units[index + 1 :])
+        if depth is None:
+            builder.close_to(0)
+            builder.entries.append(_Plain(text))
+        else:
+            builder.add_to_item(depth, TextBlock("paragraph", plain(text)))
+    builder.close_to(0)
+    return builder.entries
+
+
+def _continued_depth(builder: _ListBuilder, rest: list[str]) -> int | None:
+    """The depth of the open list that the next list item continues, if any:
+    a paragraph between items belongs to the item before it."""
+    for text in rest:
+        readings = _labels(text)
+        if readings:
+            depths = [d for label in readings if (d := builder.continues(label)) is not None]
+            return depths[0] if depths else None
+    return None
+
+
+def _is_numbered_heading(text: str, following: list[str]) -> bool:
+    """A short unpunctuated "I. General provisions" before anything, or
+    "2. Background" before prose (before an item it is a short item)."""
+    labels = _labels(text)
+    if not labels or labels[0].style not in ("I.", "1.") or not _is_short_line(text, max_words=10):
+        return False
+    if not following:
+        return False
+    return labels[0].style == "I." or not _labels(following[0])
+
+
+# ---------------------------------------------------------------- body: roles
+
+
+def _body(units: list[str]) -> list[Block]:
+    entries = _build_lists(units)
+    n = len(entries)
+
+    def text_at(i: int) -> str | None:
+        entry = entries[i] if 0 <= i < n else None
+        return entry.text if isinstance(entry, _Plain) else None
+
+    def is_list(i: int, kind: str | None = None) -> bool:
+        entry = entries[i] if 0 <= i < n else None
+        return isinstance(entry, ListBlock) and (kind is None or entry.kind == kind)
+
+    def is_chapeau(i: int) -> bool:
+        text = text_at(i)
+        if text is None or not is_list(i + 1):
+            return False
+        if text.endswith(":"):
+            return True
+        previous = text_at(i - 1)
+        return text.endswith(";") and not (previous and _is_recital_shaped(previous))
+
+    operative = [i for i in range(n) if is_chapeau(i) or is_list(i, "numbered_list")]
+    first_op = operative[0] if operative else None
+    last_op = max((i for i in range(n) if is_list(i)), default=-1) if first_op is not None else -1
+    quotes = _quote_positions([text_at(i) for i in range(n)])
+    recital_run = _recital_run(text_at, n, first_op)
+
+    blocks: list[Block] = []
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, _Plain):
+            blocks.append(entry)
+            continue
+        text = entry.text
+        next_text = text_at(i + 1)
+        if i in quotes:
+            kind = "quote"
+        elif is_chapeau(i):
+            kind = "chapeau"
+        elif _is_closing_formula(text) and i > (first_op or 0):
+            kind = "closing_formula"
+        elif (
+            _is_organ_line(text)
+            and not (text_at(i - 1) and _is_recital_shaped(text_at(i - 1) or ""))
+            and ((next_text is not None and i + 1 in recital_run) or (is_list(i + 1, "numbered_list") and i == 0))
+        ):
+            kind = "lead_in"
+        elif i in recital_run:
+            kind = "recital"
+        elif _is_heading_shaped(text) and i + 1 < n:
+            kind = "heading"
+        elif first_op is not None and i > last_op:
+            kind = "closing"
+        else:
+            kind = "paragraph"
+        blocks.append(TextBlock(kind, plain(text)))
+    return blocks
+
+
+def _recital_run(text_at: Callable[[int], str | None], n: int, first_op: int | None) -> set[int]:
+    """Positions of recitals: before the operative part, paragraphs ending in
+    "," or ";". Without a numbered operative part, only a run of two or more
+    followed by a paragraph counts (a lone "Dear Minister," does not)."""
+    shaped = [i for i in range(n) if (t := text_at(i)) is not None and _is_recital_shaped(t)]
+    if first_op is not None:
+        return {i for i in shaped if i < first_op}
+    run: list[int] = []
+    for i in range(n):
+        text = text_at(i)
+        if text is not None and _is_recital_shaped(text):
+            run.append(i)
+            continue
+        if len(run) >= 2 and text is not None:
+            return set(run)
+        run = []
+    return set()
+
+
+def _quote_positions(texts: list[str | None]) -> set[int]:
+    """Paragraphs wholly in quotation marks right after a line ending in ":"."""
+    positions: set[int] = set()
+    for i in range(1, len(texts)):
+        text, previous = texts[i], texts[i - 1]
+        if text is None or previous is None or not previous.endswith(":"):
+            continue
+        closer = _opens_quote(text)
+        if closer is None:
+            continue
+        for j in range(i, len(texts)):
+            candidate = texts[j]
+            if candidate is None:
+                break
+            if _closes_quote(candidate, closer):
+                positions.update(range(i, j + 1))
+                break
+    return positions
+
+
+# ---------------------------------------------------------------- classify
+
+
+def classify(paragraphs: list[str]) -> tuple[Meta, tuple[Block, ...]]:
+    """Roles for already-split paragraphs (from plain text, or a foreign Word
+    file's paragraphs): the metadata and the blocks in reading order."""
+    units = [re.sub(r"\s+", " ", p).strip() for p in paragraphs]
+    units = [unit for unit in units if unit]
+    if not units:
+        return Meta(), ()
+    units, footnotes = _split_footnotes(units)
+    labels = [note.label for note in footnotes]
+    found = _Found()
+    head, start = _header(units, labels, found)
+    tail, end = _trailing(units, start, found)
+    body = _body(units[start:end])
+    blocks = tuple(_apply_refs(block, labels) for block in [*head, *body, *tail]) + tuple(footnotes)
+    meta = Meta(
+        title=found.title,
+        subtitle=found.subtitle,
+        language=guess_language("\n".join(paragraphs)),
+        reference=found.reference,
+        date=found.date,
+        place=found.place,
+    )
+    return meta, blocks

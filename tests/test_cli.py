@@ -1,0 +1,137 @@
+"""The `communique` command as a user runs it: outputs, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE, pdf_text, squash
+
+
+def run(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "communique", *map(str, args)], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int, *fragments: str) -> None:
+    assert result.returncode == code, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_build_sample_writes_pdf_and_docx(tmp_path: Path) -> None:
+    result = run("build", "--sample", "--out", tmp_path)
+    assert result.returncode == 0, result.stderr
+    stem = SAMPLE.stem
+    assert sorted(p.name for p in tmp_path.iterdir()) == [f"{stem}.docx", f"{stem}.pdf"]
+    assert "Türk Devletleri Teşkilatı Dışişleri Bakanları Konseyi" in squash(pdf_text(tmp_path / f"{stem}.pdf"))
+
+
+def test_build_several_files_and_formats_with_metadata(tmp_path: Path) -> None:
+    a = tmp_path / "a.txt"
+    b = tmp_path / "b.txt"
+    a.write_text("Statement on A\n\nThe Ministry welcomes the agreement.\n", encoding="utf-8")
+    b.write_text("Statement on B\n\nThe Ministry regrets the decision.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("build", a, b, "--out", out, "--format", "pdf,docx,json", "--language", "en", "--date", "2024-05-01",
+                 "--place", "Baku", "--issuer", "Ministry of Foreign Affairs", "--reference", "No: 12")
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["a.docx", "a.json", "a.pdf", "b.docx", "b.json", "b.pdf"]
+    meta = json.loads((out / "a.json").read_text(encoding="utf-8"))["meta"]
+    assert meta["date"] == "2024-05-01" and meta["place"] == "Baku" and meta["reference"] == "No: 12"
+    text = squash(pdf_text(out / "a.pdf"))
+    assert "MINISTRY OF FOREIGN AFFAIRS" in text and "Baku, 1 May 2024" in text
+
+
+def test_json_output_is_a_valid_input(tmp_path: Path) -> None:
+    first = run("build", "--sample", "--out", tmp_path / "one", "--format", "json")
+    assert first.returncode == 0, first.stderr
+    model = tmp_path / "one" / f"{SAMPLE.stem}.json"
+    second = run("build", model, "--out", tmp_path / "two", "--format", "json,pdf")
+    assert second.returncode == 0, second.stderr
+    assert (tmp_path / "two" / model.name).read_text(encoding="utf-8") == model.read_text(encoding="utf-8")
+
+
+def test_templates_lists_the_statement_template() -> None:
+    result = run("templates")
+    assert result.returncode == 0
+    assert any(line.startswith("statement\t") for line in result.stdout.splitlines())
+
+
+def test_help_and_version() -> None:
+    assert "build" in run("--help").stdout
+    assert run("--version").stdout.startswith("communique ")
+
+
+def test_missing_file_is_one_line_and_leaves_nothing(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = run("build", tmp_path / "nope.txt", "--out", out)
+    assert_one_line_error(result, 1, "nope.txt", "no such file")
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_bad_input_does_not_stop_the_good_ones(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"meta": {}, "blocks": [{"kind": "poem"}]}', encoding="utf-8")
+    good = tmp_path / "good.txt"
+    good.write_text("A title\n\nA paragraph of text.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = run("build", bad, good, "--out", out)
+    assert_one_line_error(result, 1, "bad.json", "/blocks/0/kind", "poem")
+    assert sorted(p.name for p in out.iterdir()) == ["good.docx", "good.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["build", "--sample", "--template", "nosuch"], "unknown template 'nosuch'"),
+        (["build", "--sample", "--format", "pdf,odt"], "unknown format"),
+        (["build", "--sample", "--date", "2022-02-30"], "--date"),
+        (["build", "--sample", "--frobnicate"], "--frobnicate"),
+        (["build"], "at least one FILE"),
+        (["explode"], "explode"),
+    ],
+)
+def test_bad_usage_exits_2_with_one_line(args: list[str], fragment: str, tmp_path: Path) -> None:
+    result = run(*args, "--out", tmp_path) if args[0] == "build" and len(args) > 1 else run(*args)
+    assert_one_line_error(result, 2, fragment)
+    assert not any(tmp_path.iterdir())
+
+
+def test_template_error_names_template_file_and_line(tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "template.yaml").write_text("name: mine\ndescription: test\n", encoding="utf-8")
+    (folder / "document.xml.j2").write_text(
+        '<document>\n<styles><style name="b"/></styles>\n<body>\n<p style="b">{{ meta.title }}</p>\n'
+        "<marquee/>\n</body>\n</document>\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = run("build", "--sample", "--template", folder, "--out", out)
+    assert_one_line_error(result, 1, "document.xml.j2:5", "unknown element <marquee>")
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_user_template_cannot_escape_the_sandbox(tmp_path: Path) -> None:
+    folder = tmp_path / "evil"
+    folder.mkdir()
+    (folder / "document.xml.j2").write_text(
+        "<document><body>{{ meta.__class__.__init__.__globals__ }}</body></document>", encoding="utf-8"
+    )
+    result = run("build", "--sample", "--template", folder, "--out", tmp_path / "out")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+
+
+def test_no_temporary_files_are_left(tmp_path: Path) -> None:
+    assert run("build", "--sample", "--out", tmp_path).returncode == 0
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
