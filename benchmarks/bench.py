@@ -18,7 +18,9 @@ import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import docx
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -29,7 +31,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 from reportlab.platypus.flowables import Flowable
-from xml.sax.saxutils import escape
 
 from communique.fonts import face_name, register_pdf_fonts
 from communique.model import Document, ListBlock, TextBlock
@@ -67,10 +68,23 @@ def paragraphs(document: Document) -> list[tuple[str, str]]:
 def hand_pdf(document: Document) -> bytes:
     """What a developer writes by hand with reportlab for the same page."""
     register_pdf_fonts()
-    body = ParagraphStyle("body", fontName=face_name("serif", False, False), fontSize=12, leading=15,
-                          alignment=TA_JUSTIFY, spaceAfter=8, firstLineIndent=10 * mm)
-    title = ParagraphStyle("title", parent=body, fontName=face_name("serif", True, False), fontSize=13,
-                           alignment=TA_CENTER, firstLineIndent=0)
+    body = ParagraphStyle(
+        "body",
+        fontName=face_name("serif", False, False),
+        fontSize=12,
+        leading=15,
+        alignment=TA_JUSTIFY,
+        spaceAfter=8,
+        firstLineIndent=10 * mm,
+    )
+    title = ParagraphStyle(
+        "title",
+        parent=body,
+        fontName=face_name("serif", True, False),
+        fontSize=13,
+        alignment=TA_CENTER,
+        firstLineIndent=0,
+    )
     item = ParagraphStyle("item", parent=body, leftIndent=10 * mm, firstLineIndent=0, bulletIndent=0)
     story: list[Flowable] = []
     for role, text in paragraphs(document):
@@ -85,9 +99,16 @@ def hand_pdf(document: Document) -> bytes:
         canvas.setFont(face_name("sans", False, False), 9)  # type: ignore[attr-defined]
         canvas.drawCentredString(A4[0] / 2, 36, str(doc.page))  # type: ignore[attr-defined]
 
-    template = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=25 * mm, rightMargin=25 * mm,
-                                 topMargin=25 * mm, bottomMargin=25 * mm, invariant=1,
-                                 initialFontName=face_name("serif", False, False))
+    template = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=25 * mm,
+        rightMargin=25 * mm,
+        topMargin=25 * mm,
+        bottomMargin=25 * mm,
+        invariant=1,
+        initialFontName=face_name("serif", False, False),
+    )
     template.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()
 
@@ -111,6 +132,11 @@ def hand_docx(document: Document) -> bytes:
     buffer = io.BytesIO()
     word.save(buffer)
     return buffer.getvalue()
+
+
+def publish(data: bytes, name: str, options: Options) -> dict[str, bytes]:
+    """Communique's whole job: read the text, render, write."""
+    return render_outputs(plaintext.read(data, name), options)
 
 
 def measure(job: Callable[[], object], repeat: int) -> tuple[float, float]:
@@ -137,24 +163,26 @@ def main() -> None:
     args = parser.parse_args()
     files = args.files or [SAMPLE, *sorted(CORPUS.glob("*.txt"))]
     template = find_template("statement")
-    header = (f"{'document':<46} {'job':<6} {'communique ms':>13} {'by hand ms':>10} {'time ×':>7} "
-              f"{'communique MiB':>14} {'by hand MiB':>11} {'mem ×':>6}")
+    header = (
+        f"{'document':<46} {'job':<6} {'communique ms':>13} {'by hand ms':>10} {'time ×':>7} "
+        f"{'communique MiB':>14} {'by hand MiB':>11} {'mem ×':>6}"
+    )
     print(header)
     print("-" * len(header))
     for path in files:
         data = path.read_bytes()
         document = plaintext.read(data, str(path))
         jobs = {
-            "pdf": (lambda: render_outputs(plaintext.read(data, str(path)), Options(template, ("pdf",))),
-                    lambda: hand_pdf(document)),
-            "docx": (lambda: render_outputs(plaintext.read(data, str(path)), Options(template, ("docx",))),
-                     lambda: hand_docx(document)),
+            "pdf": (partial(publish, data, str(path), Options(template, ("pdf",))), partial(hand_pdf, document)),
+            "docx": (partial(publish, data, str(path), Options(template, ("docx",))), partial(hand_docx, document)),
         }
         for name, (ours, theirs) in jobs.items():
             our_time, our_mem = measure(ours, args.repeat)
             hand_time, hand_mem = measure(theirs, args.repeat)
-            print(f"{path.name[:46]:<46} {name:<6} {our_time * 1000:>13.1f} {hand_time * 1000:>10.1f} "
-                  f"{our_time / hand_time:>7.2f} {our_mem:>14.1f} {hand_mem:>11.1f} {our_mem / hand_mem:>6.2f}")
+            print(
+                f"{path.name[:46]:<46} {name:<6} {our_time * 1000:>13.1f} {hand_time * 1000:>10.1f} "
+                f"{our_time / hand_time:>7.2f} {our_mem:>14.1f} {hand_mem:>11.1f} {our_mem / hand_mem:>6.2f}"
+            )
 
 
 if __name__ == "__main__":

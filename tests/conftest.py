@@ -67,15 +67,27 @@ def rich_document() -> Document:
                 "numbered_list",
                 (
                     ListItem("1.", (TextBlock("paragraph", plain("that observers may speak:")), sub)),
-                    ListItem("2.", (TextBlock("paragraph", (Inline("strong", "Also"), Inline("text", " decides.")),),)),
+                    ListItem(
+                        "2.",
+                        (
+                            TextBlock(
+                                "paragraph",
+                                (Inline("strong", "Also"), Inline("text", " decides.")),
+                            ),
+                        ),
+                    ),
                 ),
             ),
             ListBlock("bullet_list", (ListItem("•", (TextBlock("paragraph", plain("a bullet")),)),)),
             TextBlock("quote", plain("“A quoted passage.”")),
             TextBlock(
                 "paragraph",
-                (Inline("text", "See the Charter"), Inline("footnote_ref", "1"), Inline("text", " and "),
-                 Inline("link", "the site", "https://example.org/")),
+                (
+                    Inline("text", "See the Charter"),
+                    Inline("footnote_ref", "1"),
+                    Inline("text", " and "),
+                    Inline("link", "the site", "https://example.org/"),
+                ),
             ),
             TextBlock("closing", plain("The Assembly remains seized of the matter.")),
             TextBlock("closing_formula", plain("Respectfully,")),

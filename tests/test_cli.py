@@ -41,8 +41,25 @@ def test_build_several_files_and_formats_with_metadata(tmp_path: Path) -> None:
     a.write_text("Statement on A\n\nThe Ministry welcomes the agreement.\n", encoding="utf-8")
     b.write_text("Statement on B\n\nThe Ministry regrets the decision.\n", encoding="utf-8")
     out = tmp_path / "out"
-    result = run("build", a, b, "--out", out, "--format", "pdf,docx,json", "--language", "en", "--date", "2024-05-01",
-                 "--place", "Baku", "--issuer", "Ministry of Foreign Affairs", "--reference", "No: 12")
+    result = run(
+        "build",
+        a,
+        b,
+        "--out",
+        out,
+        "--format",
+        "pdf,docx,json",
+        "--language",
+        "en",
+        "--date",
+        "2024-05-01",
+        "--place",
+        "Baku",
+        "--issuer",
+        "Ministry of Foreign Affairs",
+        "--reference",
+        "No: 12",
+    )
     assert result.returncode == 0, result.stderr
     assert sorted(p.name for p in out.iterdir()) == ["a.docx", "a.json", "a.pdf", "b.docx", "b.json", "b.pdf"]
     meta = json.loads((out / "a.json").read_text(encoding="utf-8"))["meta"]

@@ -18,8 +18,12 @@ MINIMAL = """<document size="A4" margins="25mm" lang="tr-TR">
 
 
 def test_parses_paragraphs_lists_and_inline_formatting() -> None:
-    layout = parse_layout(MINIMAL.format(body='<p style="body">A <b>bold</b> &amp; <i>it</i></p>'
-                                         '<list style="ops" start="3"><item><p style="body">x</p></item></list>'))
+    layout = parse_layout(
+        MINIMAL.format(
+            body='<p style="body">A <b>bold</b> &amp; <i>it</i></p>'
+            '<list style="ops" start="3"><item><p style="body">x</p></item></list>'
+        )
+    )
     paragraph, numbered = layout.body
     assert isinstance(paragraph, Paragraph) and isinstance(numbered, List)
     assert paragraph.text() == "A bold & it"

@@ -32,10 +32,14 @@ def test_json_shape_follows_the_design(rich_document: Document) -> None:
         ({"meta": {}, "blocks": [{"kind": "poem", "content": []}]}, "/blocks/0/kind"),
         ({"meta": {"title": 5}, "blocks": []}, "/meta/title"),
         ({"meta": {}, "blocks": [{"kind": "paragraph", "content": "text"}]}, "/blocks/0/content"),
-        ({"meta": {}, "blocks": [{"kind": "numbered_list", "items": [{"label": 1, "blocks": []}]}]},
-         "/blocks/0/items/0/label"),
-        ({"meta": {}, "blocks": [{"kind": "paragraph", "content": [{"kind": "blink", "text": "x"}]}]},
-         "/blocks/0/content/0/kind"),
+        (
+            {"meta": {}, "blocks": [{"kind": "numbered_list", "items": [{"label": 1, "blocks": []}]}]},
+            "/blocks/0/items/0/label",
+        ),
+        (
+            {"meta": {}, "blocks": [{"kind": "paragraph", "content": [{"kind": "blink", "text": "x"}]}]},
+            "/blocks/0/content/0/kind",
+        ),
         ({"meta": {"colour": "red"}, "blocks": []}, "/meta"),
         ([], "/"),
     ],

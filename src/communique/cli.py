@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import sys
 import traceback
 from collections.abc import Sequence
@@ -18,6 +19,7 @@ from pathlib import Path
 from communique import __version__
 from communique.errors import CommuniqueError
 from communique.publish import Options, build_file
+from communique.readers import MAX_INPUT_BYTES
 from communique.render import find_template, list_templates
 from communique.writers import FORMATS
 
@@ -50,12 +52,23 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser("build", help="publish source files (.txt, .json) as PDF, DOCX and JSON")
     build.add_argument("files", nargs="*", type=Path, metavar="FILE", help="source files to publish")
     build.add_argument("--sample", action="store_true", help="publish the bundled sample statement")
-    build.add_argument("--out", "-o", type=Path, default=Path("build"), metavar="DIR",
-                       help="output folder (default: build/)")
-    build.add_argument("--template", "-t", default="statement", metavar="NAME|DIR",
-                       help="bundled template name or a template folder (default: statement)")
-    build.add_argument("--format", "-f", default="pdf,docx", metavar="LIST",
-                       help=f"comma-separated output formats: {', '.join(FORMATS)} (default: pdf,docx)")
+    build.add_argument(
+        "--out", "-o", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build/)"
+    )
+    build.add_argument(
+        "--template",
+        "-t",
+        default="statement",
+        metavar="NAME|DIR",
+        help="bundled template name or a template folder (default: statement)",
+    )
+    build.add_argument(
+        "--format",
+        "-f",
+        default="pdf,docx",
+        metavar="LIST",
+        help=f"comma-separated output formats: {', '.join(FORMATS)} (default: pdf,docx)",
+    )
     build.add_argument("--language", metavar="TAG", help="document language as a BCP 47 tag (tr, en, kk-Latn, …)")
     build.add_argument("--date", metavar="YYYY-MM-DD", help="document date")
     build.add_argument("--place", metavar="TEXT", help="place of issue (İstanbul, Astana, …)")
@@ -64,10 +77,26 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--title", metavar="TEXT", help="document title")
     build.add_argument("--kind", metavar="KIND", help="document kind (statement, press-release, resolution, …)")
     build.add_argument("--logo", type=Path, metavar="IMAGE", help="letterhead image (PNG or JPEG)")
+    build.add_argument(
+        "--max-bytes",
+        type=_size,
+        default=MAX_INPUT_BYTES,
+        metavar="SIZE",
+        help="refuse inputs larger than this (default 20M; suffixes K, M)",
+    )
     build.add_argument("--verbose", "-v", action="store_true", help="say what was read and written")
 
     commands.add_parser("templates", help="list the bundled templates")
     return parser
+
+
+def _size(text: str) -> int:
+    """A byte count such as 500K or 20M."""
+    factor = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(text[-1:].upper(), 1)
+    digits = text[:-1] if factor > 1 else text
+    if not digits.isdigit() or int(digits) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size such as 500K or 20M")
+    return int(digits) * factor
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -87,15 +116,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("communique: interrupted", file=sys.stderr)
         return 130
-    except Exception as err:  # noqa: BLE001 - the last line of defence: no traceback for users
+    except Exception as err:
         if debug:
             traceback.print_exc()
-        print(f"communique: internal error: {type(err).__name__}: {err} (run with --debug for details)",
-              file=sys.stderr)
+        print(
+            f"communique: internal error: {type(err).__name__}: {err} (run with --debug for details)", file=sys.stderr
+        )
         return EXIT_BUG
 
 
 def _build(args: argparse.Namespace) -> int:
+    if args.verbose:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("communique: %(message)s"))
+        logger = logging.getLogger("communique")
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
     files: list[Path] = list(args.files)
     if args.sample:
         files.append(SAMPLE)
@@ -104,8 +140,9 @@ def _build(args: argparse.Namespace) -> int:
     formats = tuple(f.strip().lower() for f in args.format.split(",") if f.strip())
     unknown = [f for f in formats if f not in FORMATS]
     if unknown or not formats:
-        raise _UsageError(f"build: unknown format {unknown[0] if unknown else args.format!r} "
-                          f"(use {', '.join(FORMATS)})")
+        raise _UsageError(
+            f"build: unknown format {unknown[0] if unknown else args.format!r} (use {', '.join(FORMATS)})"
+        )
     if args.date is not None:
         try:
             dt.date.fromisoformat(args.date)
@@ -122,8 +159,13 @@ def _build(args: argparse.Namespace) -> int:
     except CommuniqueError as err:
         raise _UsageError(f"build: {err}") from None
     overrides = tuple((name, getattr(args, name)) for name in _META_OPTIONS if getattr(args, name) is not None)
-    options = Options(template=template, formats=formats, overrides=overrides,
-                      logo=args.logo.resolve() if args.logo else None)
+    options = Options(
+        template=template,
+        formats=formats,
+        overrides=overrides,
+        logo=args.logo.resolve() if args.logo else None,
+        max_bytes=args.max_bytes,
+    )
     sample_options = replace(options, overrides=SAMPLE_META + overrides)
     status = EXIT_OK
     for source in files:

@@ -24,8 +24,9 @@ Vocabulary (units: `pt`, `mm`, `cm`, `in`; colours `#RRGGBB`):
       <body> blocks </body>
     </document>
 
-Blocks: `<p style="..">inline</p>`, `<list style=".." start="1"><item>
-blocks</item></list>`, `<image src=".." width="40mm" height=".." align=".."/>`,
+Blocks: `<p style="..">inline</p>`, `<list style=".." start="1"
+[format=".." label="(%1)" bullet="–"]><item>blocks</item></list>`,
+`<image src=".." width="40mm" height=".." align=".."/>`,
 `<rule thickness="0.5pt" color="#.." space-before=".." space-after=".."/>`,
 `<spacer height="12pt"/>`, `<page-break/>`.
 Inline: text, `<b>`, `<i>`, `<u>`, `<sup>`, `<a href="..">`, `<br/>`,
@@ -34,11 +35,13 @@ Inline: text, `<b>`, `<i>`, `<u>`, `<sup>`, `<a href="..">`, `<br/>`,
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Literal, TypeAlias
+from typing import Any, Literal, TypeAlias
 
 from lxml import etree
 
@@ -117,9 +120,15 @@ class ListItem:
 
 @dataclass(frozen=True)
 class List:
+    """A list; `format`, `label` and `bullet` override its list style for
+    this list alone, so a document's own "1)" or "–" survive."""
+
     style: str
     items: tuple[ListItem, ...]
     start: int = 1
+    format: ListFormat | None = None
+    label: str | None = None
+    bullet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -177,6 +186,23 @@ class DocumentInfo:
     keywords: str = ""
     date: str | None = None  # ISO date; None: fall back to SOURCE_DATE_EPOCH
 
+    def moment(self) -> dt.datetime:
+        """The time stamp both files carry: the document's date, else
+        SOURCE_DATE_EPOCH, else a fixed date — never the clock."""
+        if self.date:
+            try:
+                day = dt.date.fromisoformat(self.date)
+                return dt.datetime(day.year, day.month, day.day, 12, 0, 0, tzinfo=dt.UTC)
+            except ValueError:
+                pass
+            if self.date[:4].isdigit():
+                month = int(self.date[5:7]) if self.date[5:7].isdigit() else 1
+                return dt.datetime(int(self.date[:4]), max(1, min(12, month)), 1, 12, 0, 0, tzinfo=dt.UTC)
+        epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+        if epoch.strip().isdigit():
+            return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
+        return dt.datetime(2000, 1, 1, 0, 0, 0, tzinfo=dt.UTC)
+
 
 @dataclass(frozen=True)
 class Layout:
@@ -199,8 +225,18 @@ class Layout:
     def different_first_page(self) -> bool:
         return "first" in self.headers or "first" in self.footers
 
+    def list_style_of(self, block: List) -> ListStyle:
+        """The list style as this list uses it, with its own overrides."""
+        style = self.list_styles[block.style]
+        return replace(
+            style,
+            format=block.format or style.format,
+            label=block.label or style.label,
+            bullet=block.bullet or style.bullet,
+        )
+
     def with_attachment(self, name: str, data: bytes) -> Layout:
-        return replace(self, attachments=self.attachments + ((name, data),))
+        return replace(self, attachments=(*self.attachments, (name, data)))
 
 
 def _pick(parts: dict[PageSet, tuple[LayoutBlock, ...]], first_page: bool) -> tuple[LayoutBlock, ...]:
@@ -301,12 +337,13 @@ _STYLE_ATTRS: dict[str, str] = {
 _LIST_STYLE_ATTRS: dict[str, str] = {
     "name": "str", "format": "format", "label": "str", "bullet": "str", "indent": "len", "hanging": "len",
 }  # fmt: skip
+_LIST_FORMATS = ("decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman", "bullet")
 _DOCUMENT_ATTRS = {"size", "margins", "lang", "title", "author", "subject", "keywords", "date", "orientation"}
 _INLINE_TAGS = {"b", "i", "u", "sup", "a", "br", "page-number", "page-count"}
 _INLINE_ATTRS: dict[str, set[str]] = {"a": {"href"}}
 _BLOCK_ATTRS: dict[str, set[str]] = {
     "p": {"style"},
-    "list": {"style", "start"},
+    "list": {"style", "start", "format", "label", "bullet"},
     "item": set(),
     "image": {"src", "width", "height", "align"},
     "rule": {"thickness", "color", "space-before", "space-after"},
@@ -330,7 +367,9 @@ class _Parser:
         if where is not None:
             return LayoutError(message, file=str(where[0]), line=where[1])
         line = node.sourceline if node is not None else None
-        return LayoutError(f"{message} (rendered layout line {line})", file=str(self.sources[0]) if self.sources else None)
+        return LayoutError(
+            f"{message} (rendered layout line {line})", file=str(self.sources[0]) if self.sources else None
+        )
 
     def _locate(self, needle: str) -> tuple[Path, int] | None:
         for source in self.sources:
@@ -369,7 +408,9 @@ class _Parser:
                 self.check_attrs(child, {"pages"})
                 pages = child.get("pages", "all")
                 if pages not in ("all", "first", "rest"):
-                    raise self.fail(child, f"pages={pages!r} on <{child.tag}>: use all, first or rest", f'pages="{pages}"')
+                    raise self.fail(
+                        child, f"pages={pages!r} on <{child.tag}>: use all, first or rest", f'pages="{pages}"'
+                    )
                 target = headers if child.tag == "header" else footers
                 target[pages] = self.blocks(child)  # type: ignore[index]
             elif child.tag == "body":
@@ -429,17 +470,30 @@ class _Parser:
         if tag == "p":
             style = self.style_ref(node, self.styles)
             runs = tuple(_merge_runs(self.inline(node, Run(""))))
-            return Paragraph(style=style, runs=runs, line=node.sourceline or 0)
+            return Paragraph(style=style, runs=runs, line=_line_of(node))
         if tag == "list":
             style = self.style_ref(node, self.list_styles)
             start = self.integer(node, "start", node.get("start", "1"))
+            fmt = node.get("format")
+            if fmt is not None and fmt not in _LIST_FORMATS:
+                raise self.fail(node, f"format={fmt!r} is not a list format", f'format="{fmt}"')
+            label = node.get("label")
+            if label is not None and "%1" not in label:
+                raise self.fail(node, f"label={label!r} must hold %1 where the number goes", f'label="{label}"')
             items = []
             for child in self.children(node):
                 if child.tag != "item":
                     raise self.fail(child, f"<list> holds only <item>, not <{child.tag}>", f"<{child.tag}")
                 self.check_attrs(child, set())
                 items.append(ListItem(self.blocks(child)))
-            return List(style=style, items=tuple(items), start=start)
+            return List(
+                style=style,
+                items=tuple(items),
+                start=start,
+                format=fmt,  # type: ignore[arg-type]
+                label=label,
+                bullet=node.get("bullet") or None,
+            )
         if tag == "image":
             src = node.get("src")
             if not src:
@@ -501,15 +555,16 @@ class _Parser:
                 yield child
 
     def check_attrs(self, node: etree._Element, allowed: set[str]) -> None:
-        for name in node.attrib:
+        for key in node.attrib:
+            name = str(key)
             if name not in allowed:
                 raise self.fail(node, f"unknown attribute {name!r} on <{node.tag}>", f"{name}=")
 
-    def attributes(self, node: etree._Element, spec: dict[str, str]) -> dict[str, object]:
+    def attributes(self, node: etree._Element, spec: dict[str, str]) -> dict[str, Any]:
         self.check_attrs(node, set(spec))
         if not node.get("name"):
             raise self.fail(node, f"<{node.tag}> needs a name", f"<{node.tag}")
-        values: dict[str, object] = {}
+        values: dict[str, Any] = {}
         for attr, kind in spec.items():
             raw = node.get(attr)
             if raw is None:
@@ -534,7 +589,7 @@ class _Parser:
                     raise self.fail(node, f"align={raw!r}: use left, center, right or justify", f'align="{raw}"')
                 values[key] = raw
             elif kind == "format":
-                if raw not in ("decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman", "bullet"):
+                if raw not in _LIST_FORMATS:
                     raise self.fail(node, f"format={raw!r} is not a list format", f'format="{raw}"')
                 values[key] = raw
             else:
@@ -612,3 +667,9 @@ def parse_layout(xml: str, *, sources: tuple[Path, ...] = (), base_dir: Path | N
             file=str(sources[0]) if sources else None,
         ) from None
     return helper.document(root)
+
+
+def _line_of(node: etree._Element) -> int:
+    """The rendered-layout line of an element (0 where lxml does not know)."""
+    line: Any = getattr(node, "sourceline", None)
+    return int(line) if isinstance(line, int) else 0

@@ -142,7 +142,7 @@ class Document:
     meta: Meta
     blocks: tuple[Block, ...] = field(default_factory=tuple)
 
-    def with_meta(self, **changes: str | None) -> Document:
+    def with_meta(self, **changes: Any) -> Document:
         """A copy with some metadata fields replaced (e.g. from CLI options)."""
         return replace(self, meta=replace(self.meta, **changes))
 
@@ -182,8 +182,7 @@ def _block_to_dict(block: Block) -> dict[str, Any]:
         return {
             "kind": block.kind,
             "items": [
-                {"label": item.label, "blocks": [_block_to_dict(b) for b in item.blocks]}
-                for item in block.items
+                {"label": item.label, "blocks": [_block_to_dict(b) for b in item.blocks]} for item in block.items
             ],
         }
     if isinstance(block, Footnote):
@@ -283,7 +282,8 @@ def _content_from(data: Any, path: str) -> Content:
 
 def _expect(value: Any, kind: type, path: str) -> Any:
     if not isinstance(value, kind):
-        expected = {dict: "an object", list: "an array", str: "a string"}.get(kind, kind.__name__)
+        names: dict[type, str] = {dict: "an object", list: "an array", str: "a string"}
+        expected = names.get(kind, kind.__name__)
         raise ModelError(path, f"expected {expected}, got {_type_name(value)}")
     return value
 

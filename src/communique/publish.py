@@ -7,6 +7,7 @@ failed build leaves nothing behind and a reader never sees half a file.
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ from communique.render import Template, render_layout
 from communique.writers import FORMATS, LAYOUT_WRITERS, model_json
 
 ATTACHMENT_NAME = "document.json"
+log = logging.getLogger("communique")
 
 
 @dataclass(frozen=True)
@@ -30,6 +32,7 @@ class Options:
     formats: tuple[str, ...] = ("pdf", "docx")
     overrides: tuple[tuple[str, str], ...] = ()  # meta field → value
     logo: Path | None = None
+    max_bytes: int = readers.MAX_INPUT_BYTES
 
 
 def apply_overrides(document: Document, overrides: Iterable[tuple[str, str]]) -> Document:
@@ -57,7 +60,15 @@ def render_outputs(document: Document, options: Options) -> dict[str, bytes]:
 
 def build_file(source: Path, out_dir: Path, options: Options) -> list[Path]:
     """Publish one source file into `out_dir`; returns the files written."""
-    document = apply_overrides(readers.read(source), options.overrides)
+    document = apply_overrides(readers.read(source, max_bytes=options.max_bytes), options.overrides)
+    meta = document.meta
+    log.info(
+        "%s: %d blocks, language %s, template %s",
+        source,
+        len(document.blocks),
+        meta.language or "unknown",
+        options.template.name,
+    )
     try:
         outputs = render_outputs(document, options)
     except CommuniqueError as err:

@@ -10,6 +10,7 @@ sandbox.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -111,8 +112,9 @@ def render_layout(document: Document, template: Template, *, logo: Path | None =
         raise CommuniqueError(f"template tried something unsafe: {err}", file=file, line=line) from None
     sources = tuple(sorted(template.folder.glob("*.j2")))
     try:
-        return parse_layout(xml, sources=(template.entry, *[s for s in sources if s != template.entry]),
-                            base_dir=template.folder)
+        return parse_layout(
+            xml, sources=(template.entry, *[s for s in sources if s != template.entry]), base_dir=template.folder
+        )
     except LayoutError:
         raise
 
@@ -150,7 +152,7 @@ def _environment(folder: Path) -> jinja2.Environment:
         upper_lang=upper_lang,
         format_date=format_date,
         locale_tag=locale_tag,
-        list_start=list_start,
+        list_numbering=list_numbering,
     )
     env.tests.update(text_block=lambda b: isinstance(b, TextBlock), list_block=lambda b: isinstance(b, ListBlock))
     return env
@@ -193,7 +195,7 @@ def locale_tag(language: str | None) -> str:
     """A full language tag with region for the file metadata: tr → tr-TR."""
     if not language:
         return "en"
-    likely: dict[str, str] = get_global("likely_subtags")
+    likely = get_global("likely_subtags")
     parts = language.replace("-", "_").split("_")
     full = likely.get(parts[0])
     if not full:
@@ -221,14 +223,39 @@ def format_date(iso: str | None, language: str | None, width: str = "long") -> s
     return str(babel_format_date(day, format=width, locale=locale))
 
 
-def list_start(block: ListBlock) -> int:
-    """The number the list starts at, read from its first label ("3." → 3,
-    "(c)" → 3); 1 where the label says nothing."""
+_LABEL = re.compile(r"^(?P<open>[(\[]?)(?P<value>\d+|[a-z]+|[A-Z]+)(?P<close>[.)\]]*)$")
+_ROMAN = re.compile(r"^[ivxlc]+$", re.IGNORECASE)
+
+
+def list_numbering(block: ListBlock) -> dict[str, str | int]:
+    """How a list numbers itself, read from its labels as written: "1)" →
+    decimal "%1)", "(a)" → lower-alpha "(%1)", "–" → bullet "–". Empty
+    where the labels say nothing a numbering format can reproduce."""
     if not block.items:
-        return 1
-    label = block.items[0].label.strip("().-) ")
-    if label.isdigit():
-        return int(label)
-    if len(label) == 1 and label.isalpha():
-        return ord(label.lower()) - ord("a") + 1
-    return 1
+        return {}
+    first = block.items[0].label.strip()
+    if block.kind == "bullet_list":
+        return {"format": "bullet", "bullet": first} if first else {}
+    match = _LABEL.match(first)
+    if not match:
+        return {}
+    value = match.group("value")
+    second = block.items[1].label.strip() if len(block.items) > 1 else ""
+    if value.isdigit():
+        fmt, start = "decimal", int(value)
+    elif _ROMAN.match(value) and (len(value) > 1 or (value.lower() == "i" and second.strip("().") in ("", "ii", "II"))):
+        fmt, start = ("lower-roman" if value.islower() else "upper-roman"), _roman_value(value.upper())
+    elif len(value) == 1:
+        fmt, start = ("lower-alpha" if value.islower() else "upper-alpha"), ord(value.lower()) - ord("a") + 1
+    else:
+        return {}
+    return {"format": fmt, "label": f"{match.group('open')}%1{match.group('close')}", "start": start}
+
+
+def _roman_value(numeral: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+    total = 0
+    for char, following in zip(numeral, [*numeral[1:], ""], strict=True):
+        value = values[char]
+        total += -value if following and values[following] > value else value
+    return max(total, 1)

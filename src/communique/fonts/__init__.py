@@ -40,14 +40,24 @@ FAMILIES: dict[str, FontFamily] = {
     "serif": FontFamily(
         "serif",
         "LiberationSerif",
-        ("LiberationSerif-Regular.ttf", "LiberationSerif-Bold.ttf", "LiberationSerif-Italic.ttf", "LiberationSerif-BoldItalic.ttf"),
+        (
+            "LiberationSerif-Regular.ttf",
+            "LiberationSerif-Bold.ttf",
+            "LiberationSerif-Italic.ttf",
+            "LiberationSerif-BoldItalic.ttf",
+        ),
         "Times New Roman",
         "serif",
     ),
     "sans": FontFamily(
         "sans",
         "LiberationSans",
-        ("LiberationSans-Regular.ttf", "LiberationSans-Bold.ttf", "LiberationSans-Italic.ttf", "LiberationSans-BoldItalic.ttf"),
+        (
+            "LiberationSans-Regular.ttf",
+            "LiberationSans-Bold.ttf",
+            "LiberationSans-Italic.ttf",
+            "LiberationSans-BoldItalic.ttf",
+        ),
         "Arial",
         "sans",
     ),
@@ -94,4 +104,4 @@ def covers(font_name: str, char: str) -> bool:
     """Whether a registered font has a real glyph for `char`."""
     register_pdf_fonts()
     font = pdfmetrics.getFont(font_name)
-    return ord(char) in font.face.charToGlyph  # type: ignore[attr-defined]
+    return ord(char) in font.face.charToGlyph

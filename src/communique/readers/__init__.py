@@ -11,7 +11,7 @@ from pathlib import Path
 
 from communique.errors import CommuniqueError
 from communique.model import Document
-from communique.readers import jsonfile, plaintext
+from communique.readers import docxfile, jsonfile, pdffile, plaintext
 
 Reader = Callable[[bytes, str], Document]
 
@@ -19,6 +19,8 @@ READERS: dict[str, Reader] = {
     ".txt": plaintext.read,
     ".text": plaintext.read,
     ".json": jsonfile.read,
+    ".docx": docxfile.read,
+    ".pdf": pdffile.read,
 }
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
@@ -30,7 +32,9 @@ def read(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> Document:
     try:
         size = path.stat().st_size
         if size > max_bytes:
-            raise CommuniqueError(f"the file is {size:,} bytes; the limit is {max_bytes:,} (see --max-bytes)")
+            raise CommuniqueError(
+                f"the file is {size:,} bytes, over the limit of {max_bytes:,} (raise it with --max-bytes)"
+            )
         data = path.read_bytes()
     except FileNotFoundError:
         raise CommuniqueError("no such file", file=str(path)) from None

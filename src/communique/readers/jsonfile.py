@@ -22,6 +22,8 @@ def read(data: bytes, source: str) -> Document:
     try:
         return from_dict(loaded)
     except ModelError as err:
-        raise CommuniqueError(f"does not fit the document model at {err.path or '/'}: {err.message}", file=source) from None
+        raise CommuniqueError(
+            f"does not fit the document model at {err.path or '/'}: {err.message}", file=source
+        ) from None
     except RecursionError:
         raise CommuniqueError("the document is nested too deeply", file=source) from None

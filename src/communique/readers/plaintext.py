@@ -50,7 +50,7 @@ from communique.readers.language import guess_language
 def read(data: bytes, source: str) -> Document:
     """Read a plain-text file's bytes; errors name `source`."""
     try:
-        return read_text(decode(data).text)
+        return read_text(decode(data, source).text)
     except CommuniqueError as err:
         raise err.located(source) from None
 

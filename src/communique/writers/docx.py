@@ -4,18 +4,21 @@ Takes a `Layout`, gives DOCX bytes. Each layout style becomes a named Word
 paragraph style built from the same definition the PDF uses (font twin,
 size, exact leading, spacing, indents, alignment, keeps); lists become Word
 numbering definitions; header and footer carry PAGE and NUMPAGES fields.
-Paragraphs carry no direct formatting beyond inline emphasis, except the
-indent of a list item's second paragraph. The ZIP is written with fixed
-times, so the same input gives the same bytes.
+Paragraphs carry no direct formatting beyond inline emphasis: what varies
+per paragraph (a list item's later paragraphs, spacer heights, rules) gets
+a derived style based on the template's ("Operative continued", "Spacer
+6pt"), so a Word user sees a named style everywhere and a reader can map
+every paragraph back to its role. python-docx's default template is trimmed
+of what the document does not use (styles, theme, fonts, settings). The ZIP
+is written with fixed times, so the same input gives the same bytes.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import io
-import os
 import zipfile
 from collections.abc import Iterator
+from dataclasses import replace
 
 import docx
 from docx.document import Document as WordDocument
@@ -23,7 +26,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Pt, Twips
 from docx.text.paragraph import Paragraph as WordParagraph
 from lxml import etree
 
@@ -34,6 +37,7 @@ from communique.layout import (
     Layout,
     LayoutBlock,
     List,
+    ListStyle,
     PageBreak,
     Paragraph,
     Rule,
@@ -47,7 +51,8 @@ _ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "both
 # Styles python-docx's default template must keep: the defaults Word relies on.
 _KEEP_STYLES = {"Normal", "Default Paragraph Font", "Normal Table", "No List"}
 # Auxiliary styles for blocks that are not text paragraphs.
-FIGURE_STYLE, SPACER_STYLE, RULE_STYLE = "Figure", "Spacer", "Rule"
+FIGURE_STYLE, SPACER_STYLE, RULE_STYLE, PAGE_BREAK_STYLE = "Figure", "Spacer", "Rule", "Page break"
+CONTINUED = "continued"  # "Operative continued 2": a later paragraph of a level-2 list item
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -63,8 +68,9 @@ class _DocxBuilder:
         self.layout = layout
         self.doc: WordDocument = docx.Document()
         self.numbering = self.doc.part.numbering_part.element
-        self.abstract_ids: dict[tuple[str, float], int] = {}
+        self.abstract_ids: dict[tuple[ListStyle, float], int] = {}
         self.next_num_id = 1
+        self.derived: set[str] = set()  # derived style names made so far
 
     def build(self) -> bytes:
         self._trim_template()
@@ -76,6 +82,7 @@ class _DocxBuilder:
         self._blocks(self.layout.body, self.doc, base_indent=0.0)
         self._margins()
         self._properties()
+        self._tidy_package()
         return _deterministic_zip(self.doc)
 
     # -- package
@@ -87,7 +94,7 @@ class _DocxBuilder:
             if rel.reltype == RT.THUMBNAIL:
                 package.rels.pop(rel.rId)
         for rel in list(self.doc.part.rels.values()):
-            if rel.reltype in (RT.CUSTOM_XML, RT.WEB_SETTINGS) or rel.reltype.endswith("/stylesWithEffects"):
+            if rel.reltype in (RT.CUSTOM_XML, RT.WEB_SETTINGS, RT.THEME) or rel.reltype.endswith("/stylesWithEffects"):
                 self.doc.part.drop_rel(rel.rId)
         styles = self.doc.styles.element
         for style in list(styles.iterchildren(qn("w:style"))):
@@ -96,24 +103,44 @@ class _DocxBuilder:
                 styles.remove(style)
         for node in list(self.numbering):
             self.numbering.remove(node)
+        for node in list(styles.iterchildren(qn("w:latentStyles"))) + list(styles.iter(qn("w:rsid"))):
+            node.getparent().remove(node)
+
+    def _tidy_package(self) -> None:
+        """Settings, font table and application properties that describe this
+        document, not python-docx's template (no Calibri, Cambria, MS Mincho)."""
+        ooxml.tidy_settings(self.doc.settings.element)
+        used = sorted({FAMILIES[style.font].word_name for style in self.layout.styles.values()})
+        for rel in self.doc.part.rels.values():
+            if rel.reltype == RT.FONT_TABLE:
+                rel.target_part._blob = ooxml.font_table(used)
+        for rel in self.doc.part.package.rels.values():
+            if rel.reltype == RT.EXTENDED_PROPERTIES:
+                rel.target_part._blob = ooxml.app_properties()
 
     @staticmethod
     def _ui_name(name: str | None) -> str:
-        return {"Table Normal": "Normal Table", "Default Paragraph Font": "Default Paragraph Font"}.get(name or "", name or "")
+        return {"Table Normal": "Normal Table", "Default Paragraph Font": "Default Paragraph Font"}.get(
+            name or "", name or ""
+        )
 
     def _page_setup(self) -> None:
         page = self.layout.page
         section = self.doc.sections[0]
         section.orientation = WD_ORIENT.LANDSCAPE if page.width > page.height else WD_ORIENT.PORTRAIT
-        section.page_width = Pt(page.width)
-        section.page_height = Pt(page.height)
-        section.top_margin = Pt(page.margin_top)
-        section.bottom_margin = Pt(page.margin_bottom)
-        section.left_margin = Pt(page.margin_left)
-        section.right_margin = Pt(page.margin_right)
-        section.header_distance = Pt(HEADER_DISTANCE)
-        section.footer_distance = Pt(HEADER_DISTANCE)
-        section.gutter = Pt(0)
+        # Word counts in twips: round the text area's edges, not each length,
+        # so the line width is the PDF's to within a twentieth of a point.
+        width, height = _twips(page.width), _twips(page.height)
+        left, top = _twips(page.margin_left), _twips(page.margin_top)
+        section.page_width, section.page_height = Twips(width), Twips(height)
+        section.left_margin, section.top_margin = Twips(left), Twips(top)
+        section.right_margin = Twips(width - left - _twips(page.frame_width))
+        section.bottom_margin = Twips(height - top - _twips(page.height - page.margin_top - page.margin_bottom))
+        section.header_distance = Twips(_twips(HEADER_DISTANCE))
+        section.footer_distance = Twips(_twips(HEADER_DISTANCE))
+        section.gutter = Twips(0)
+        for name in [n for n in section._sectPr.attrib if "rsid" in n]:  # revision ids of the template's author
+            del section._sectPr.attrib[name]
 
     # -- styles
 
@@ -133,16 +160,21 @@ class _DocxBuilder:
         ooxml.set_ordered(ppr, ooxml.element("w:spacing", before="0", after="0", line="240", lineRule="auto"))
         for style in self.layout.styles.values():
             self._paragraph_style(style)
+        self.first_font = first_font
         self._paragraph_style(Style(name=SPACER_STYLE, font=first_font, size=1, leading=1))
         self._paragraph_style(Style(name=RULE_STYLE, font=first_font, size=1, leading=1))
         self._paragraph_style(Style(name=FIGURE_STYLE, font=first_font, size=12, leading=12, align="center"))
 
-    def _paragraph_style(self, style: Style) -> None:
+    def _paragraph_style(self, style: Style, based_on: str | None = None) -> etree._Element:
+        """A Word paragraph style carrying every property of `style` (a
+        derived one names its `based_on` style too); returns its w:pPr."""
         word_style = self.doc.styles.add_style(style.name, WD_STYLE_TYPE.PARAGRAPH)
-        word_style.quick_style = True
+        word_style.quick_style = based_on is None
         element = word_style.element
-        for based_on in element.findall(qn("w:basedOn")):
-            element.remove(based_on)
+        for node in element.findall(qn("w:basedOn")):
+            element.remove(node)
+        if based_on is not None:
+            word_style.base_style = self.doc.styles[based_on]
         ppr = ooxml.get_or_add(element, "w:pPr")
         if style.keep_with_next:
             ooxml.set_ordered(ppr, ooxml.element("w:keepNext"))
@@ -167,47 +199,79 @@ class _DocxBuilder:
         for node in ooxml.font_size(style.size):
             ooxml.set_ordered(rpr, node)
         ooxml.set_ordered(rpr, ooxml.language(self.layout.info.lang))
+        return ppr
+
+    def _derived_style(self, name: str, base: str, **changes: object) -> tuple[str, etree._Element | None]:
+        """The name of a style derived from `base` with some properties
+        changed, made on first use; its w:pPr on creation (else None)."""
+        if name in self.derived:
+            return name, None
+        self.derived.add(name)
+        source = self.layout.styles.get(base) or Style(name=base, font=self.first_font, size=1, leading=1)
+        return name, self._paragraph_style(replace(source, name=name, **changes), based_on=base)  # type: ignore[arg-type]
+
+    def _continued_style(self, base: str, depth: int, indent: float) -> str:
+        """The style of a list item's later paragraph: `base`, indented to
+        the item's text ("Operative continued", "Operative continued 2")."""
+        name = f"{base} {CONTINUED}" + (f" {depth}" if depth > 1 else "")
+        style = self.layout.styles[base]
+        return self._derived_style(name, base, indent_left=style.indent_left + indent)[0]
+
+    def _spacer_style(self, height: float) -> str:
+        return self._derived_style(f"{SPACER_STYLE} {height:g}pt", SPACER_STYLE, leading=height)[0]
+
+    def _rule_style(self, rule: Rule) -> str:
+        # No commas: Word reads a comma in a style name as an alias separator.
+        name = f"{RULE_STYLE} {rule.thickness:g}pt ({rule.space_before:g}pt above {rule.space_after:g}pt below)"
+        name, ppr = self._derived_style(
+            name, RULE_STYLE, leading=rule.thickness, space_before=rule.space_before, space_after=rule.space_after
+        )
+        if ppr is not None:
+            ooxml.set_ordered(ppr, ooxml.bottom_border(rule.thickness, rule.color))
+        return name
+
+    def _page_break_style(self) -> str:
+        name, ppr = self._derived_style(PAGE_BREAK_STYLE, SPACER_STYLE)
+        if ppr is not None:
+            ooxml.set_ordered(ppr, ooxml.element("w:pageBreakBefore"))
+        return name
 
     # -- blocks
 
-    def _blocks(self, blocks: tuple[LayoutBlock, ...], container: object, base_indent: float) -> None:
+    def _blocks(self, blocks: tuple[LayoutBlock, ...], container: object, base_indent: float, depth: int = 0) -> None:
         for block in blocks:
             if isinstance(block, Paragraph):
-                self._paragraph(block, container, base_indent)
+                self._paragraph(block, container, base_indent, depth=depth)
             elif isinstance(block, List):
-                self._list(block, container, base_indent)
+                self._list(block, container, base_indent, depth)
             elif isinstance(block, Image):
-                paragraph = container.add_paragraph(style=FIGURE_STYLE)  # type: ignore[attr-defined]
-                paragraph.alignment = {"left": 0, "center": 1, "right": 2}[block.align]
+                style = FIGURE_STYLE
+                if block.align != "center":
+                    style = self._derived_style(f"{FIGURE_STYLE} {block.align}", FIGURE_STYLE, align=block.align)[0]
+                paragraph = container.add_paragraph(style=style)  # type: ignore[attr-defined]
                 paragraph.add_run().add_picture(
                     str(block.src),
                     width=Pt(block.width) if block.width else None,
                     height=Pt(block.height) if block.height else None,
                 )
             elif isinstance(block, Rule):
-                paragraph = container.add_paragraph(style=RULE_STYLE)  # type: ignore[attr-defined]
-                ppr = paragraph._p.get_or_add_pPr()
-                ooxml.set_ordered(ppr, ooxml.bottom_border(block.thickness, block.color))
-                ooxml.set_ordered(ppr, ooxml.exact_spacing(block.space_before, block.space_after, block.thickness))
+                container.add_paragraph(style=self._rule_style(block))  # type: ignore[attr-defined]
             elif isinstance(block, Spacer):
-                paragraph = container.add_paragraph(style=SPACER_STYLE)  # type: ignore[attr-defined]
-                ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.exact_spacing(0, 0, block.height))
+                container.add_paragraph(style=self._spacer_style(block.height))  # type: ignore[attr-defined]
             elif isinstance(block, PageBreak):
-                paragraph = container.add_paragraph(style=SPACER_STYLE)  # type: ignore[attr-defined]
-                ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.element("w:pageBreakBefore"))
+                container.add_paragraph(style=self._page_break_style())  # type: ignore[attr-defined]
             else:  # pragma: no cover - the layout parser admits nothing else
                 raise TypeError(f"the DOCX writer does not know {type(block).__name__}")
 
     def _paragraph(
-        self, block: Paragraph, container: object, base_indent: float, num_id: int | None = None
+        self, block: Paragraph, container: object, base_indent: float, num_id: int | None = None, depth: int = 0
     ) -> WordParagraph:
-        paragraph: WordParagraph = container.add_paragraph(style=block.style)  # type: ignore[attr-defined]
-        ppr = paragraph._p.get_or_add_pPr()
+        style = block.style
+        if num_id is None and base_indent:
+            style = self._continued_style(style, depth, base_indent)
+        paragraph: WordParagraph = container.add_paragraph(style=style)  # type: ignore[attr-defined]
         if num_id is not None:
-            ooxml.set_ordered(ppr, ooxml.numbering_reference(num_id))
-        elif base_indent:
-            style = self.layout.styles[block.style]
-            ooxml.set_ordered(ppr, ooxml.indentation(style.indent_left + base_indent, style.indent_right, 0))
+            ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.numbering_reference(num_id))
         for run in block.runs:
             self._run(paragraph, run)
         return paragraph
@@ -222,7 +286,7 @@ class _DocxBuilder:
         if run.text == "\n":
             paragraph.add_run().add_break()
             return
-        target = paragraph._p
+        target: etree._Element = paragraph._p
         if run.href:
             r_id = paragraph.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
             target = ooxml.child(paragraph._p, "w:hyperlink")
@@ -235,9 +299,9 @@ class _DocxBuilder:
         text.text = run.text
         text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
-    def _list(self, block: List, container: object, base_indent: float) -> None:
+    def _list(self, block: List, container: object, base_indent: float, depth: int) -> None:
         num_id = self._numbering(block, base_indent)
-        text_indent = base_indent + self.layout.list_styles[block.style].indent
+        text_indent = base_indent + self.layout.list_style_of(block).indent
         for item in block.items:
             labelled = False
             for child in item.blocks:
@@ -245,12 +309,12 @@ class _DocxBuilder:
                     self._paragraph(child, container, text_indent, num_id)
                     labelled = True
                 else:
-                    self._blocks((child,), container, text_indent)
+                    self._blocks((child,), container, text_indent, depth + 1)
 
     def _numbering(self, block: List, base_indent: float) -> int:
         """A numbering instance for this list, restarting at its start."""
-        style = self.layout.list_styles[block.style]
-        key = (style.name, base_indent)
+        style = self.layout.list_style_of(block)
+        key = (style, base_indent)
         if key not in self.abstract_ids:
             abstract_id = len(self.abstract_ids)
             font = FAMILIES[self._label_font(block)].word_name
@@ -283,16 +347,16 @@ class _DocxBuilder:
         layout = self.layout
         if layout.different_first_page:
             section.different_first_page_header_footer = True
-        for first in ((False, True) if layout.different_first_page else (False,)):
+        for first in (False, True) if layout.different_first_page else (False,):
             header = section.first_page_header if first else section.header
             footer = section.first_page_footer if first else section.footer
             for part, blocks in ((header, layout.header_for(first)), (footer, layout.footer_for(first))):
+                if not blocks:
+                    continue  # no part at all: Word and LibreOffice show an empty margin
                 part.is_linked_to_previous = False
                 for paragraph in list(part._element.iterchildren(qn("w:p"))):
                     part._element.remove(paragraph)
                 self._blocks(blocks, part, base_indent=0.0)
-                if not blocks:
-                    part.add_paragraph(style=SPACER_STYLE)
 
     # -- document properties
 
@@ -308,29 +372,15 @@ class _DocxBuilder:
         core.comments = ""
         core.category = ""
         core.revision = 1
-        moment = document_moment(info.date)
+        moment = info.moment()
         core.created = moment
         core.modified = moment
         for node in core._element.findall(qn("cp:lastPrinted")):  # never printed
             core._element.remove(node)
 
 
-def document_moment(iso: str | None) -> dt.datetime:
-    """The time stamp both files carry: the document's date, else
-    SOURCE_DATE_EPOCH, else a fixed date — never the clock."""
-    if iso:
-        try:
-            day = dt.date.fromisoformat(iso)
-            return dt.datetime(day.year, day.month, day.day, 12, 0, 0, tzinfo=dt.UTC)
-        except ValueError:
-            pass
-        if iso[:4].isdigit():
-            month = int(iso[5:7]) if len(iso) >= 7 and iso[5:7].isdigit() else 1
-            return dt.datetime(int(iso[:4]), max(1, min(12, month)), 1, 12, 0, 0, tzinfo=dt.UTC)
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.strip().isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), tz=dt.UTC)
-    return dt.datetime(2000, 1, 1, 0, 0, 0, tzinfo=dt.UTC)
+def _twips(points: float) -> int:
+    return round(points * 20)
 
 
 def _run_properties(run: Run) -> etree._Element | None:
@@ -351,7 +401,10 @@ def _deterministic_zip(doc: WordDocument) -> bytes:
     raw = io.BytesIO()
     doc.save(raw)
     out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+    with (
+        zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
         for name in _entry_order(source.namelist()):
             info = zipfile.ZipInfo(name, date_time=_FIXED_ZIP_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -44,17 +44,85 @@ def child(parent: etree._Element, tag: str, **attrs: str) -> etree._Element:
 
 
 # Children of w:pPr and w:rPr in the order the schema demands.
-_PPR_ORDER = (
-    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
-    "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd "
-    "snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
-    "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
-).split()
-_RPR_ORDER = (
-    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof snapToGrid "
-    "vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl cs "
-    "em lang eastAsianLayout specVanish oMath"
-).split()
+_PPR_ORDER = [
+    "pStyle",
+    "keepNext",
+    "keepLines",
+    "pageBreakBefore",
+    "framePr",
+    "widowControl",
+    "numPr",
+    "suppressLineNumbers",
+    "pBdr",
+    "shd",
+    "tabs",
+    "suppressAutoHyphens",
+    "kinsoku",
+    "wordWrap",
+    "overflowPunct",
+    "topLinePunct",
+    "autoSpaceDE",
+    "autoSpaceDN",
+    "bidi",
+    "adjustRightInd",
+    "snapToGrid",
+    "spacing",
+    "ind",
+    "contextualSpacing",
+    "mirrorIndents",
+    "suppressOverlap",
+    "jc",
+    "textDirection",
+    "textAlignment",
+    "textboxTightWrap",
+    "outlineLvl",
+    "divId",
+    "cnfStyle",
+    "rPr",
+    "sectPr",
+    "pPrChange",
+]
+_RPR_ORDER = [
+    "rStyle",
+    "rFonts",
+    "b",
+    "bCs",
+    "i",
+    "iCs",
+    "caps",
+    "smallCaps",
+    "strike",
+    "dstrike",
+    "outline",
+    "shadow",
+    "emboss",
+    "imprint",
+    "noProof",
+    "snapToGrid",
+    "vanish",
+    "webHidden",
+    "color",
+    "spacing",
+    "w",
+    "kern",
+    "position",
+    "sz",
+    "szCs",
+    "highlight",
+    "u",
+    "effect",
+    "bdr",
+    "shd",
+    "fitText",
+    "vertAlign",
+    "rtl",
+    "cs",
+    "em",
+    "lang",
+    "eastAsianLayout",
+    "specVanish",
+    "oMath",
+]
 
 
 def set_ordered(parent: etree._Element, node: etree._Element) -> etree._Element:
@@ -184,3 +252,56 @@ def field_runs(instruction: str, cached: str, rpr: etree._Element | None = None)
 
 def _copy(node: etree._Element) -> etree._Element:
     return etree.fromstring(etree.tostring(node))
+
+
+# ---------------------------------------------------------------- package parts
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+# Settings that describe the document; python-docx's template carries more
+# (rsids, a proof state claiming "spelling clean", Cambria Math, ja-JP theme fonts).
+_KEEP_SETTINGS = {"zoom", "defaultTabStop", "characterSpacingControl", "compat", "decimalSymbol", "listSeparator"}
+# Font table entries for the fonts a template can name (panose, family).
+_FONT_FACTS: dict[str, tuple[str, str]] = {
+    "Times New Roman": ("02020603050405020304", "roman"),
+    "Arial": ("020B0604020202020204", "swiss"),
+}
+
+
+def tidy_settings(settings: etree._Element) -> None:
+    """Keep only the settings that describe this document, in Word 2013+
+    compatibility mode (no legacy layout quirks)."""
+    for node in list(settings):
+        if etree.QName(node).localname not in _KEEP_SETTINGS or etree.QName(node).namespace != _W_NS:
+            settings.remove(node)
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        compat = element("w:compat")
+        tab = settings.find(qn("w:characterSpacingControl"))
+        (tab.addnext(compat) if tab is not None else settings.append(compat))
+    for node in list(compat):
+        compat.remove(node)
+    child(compat, "w:compatSetting", name="compatibilityMode", uri="http://schemas.microsoft.com/office/word", val="15")
+
+
+def font_table(names: list[str]) -> bytes:
+    """word/fontTable.xml naming only the fonts the styles use."""
+    fonts = etree.Element(qn("w:fonts"), nsmap={"w": _W_NS})
+    for name in names:
+        font = child(fonts, "w:font", name=name)
+        panose, family = _FONT_FACTS.get(name, ("", "auto"))
+        if panose:
+            child(font, "w:panose1", val=panose)
+        child(font, "w:charset", val="00")
+        child(font, "w:family", val=family)
+        child(font, "w:pitch", val="variable")
+    return bytes(etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+def app_properties() -> bytes:
+    """docProps/app.xml saying which application wrote the file, and no more
+    (python-docx's template claims "Microsoft Macintosh Word" and a page count)."""
+    return (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+        b"<Application>Communique</Application></Properties>"
+    )

@@ -127,7 +127,7 @@ class _PagedCanvas(Canvas):  # type: ignore[misc]
         self._held_pages: list[dict[str, Any]] = []
         self._decorate = decorate
 
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+    def showPage(self) -> None:  # reportlab's name
         self._held_pages.append(dict(self.__dict__))
         self._startPage()
 
@@ -217,14 +217,16 @@ def _paragraph(
             bulletIndent=style.leftIndent + base_indent - hanging,
         )
     markup = paragraph_markup(block.runs, layout.styles[block.style])
-    flowable = RLParagraph(markup, style, bulletText=_escape_label(label, layout.styles[block.style]) if label else None)
+    if label:  # a <bullet> tag, not bulletText: reportlab draws bulletText raw, without markup or fallback fonts
+        markup = f"<bullet>{_escape_label(label, layout.styles[block.style])}</bullet>{markup}"
+    flowable = RLParagraph(markup, style)
     if layout.styles[block.style].keep_together:
         return KeepTogether([flowable])
     return flowable
 
 
 def _list(block: List, layout: Layout, styles: dict[str, ParagraphStyle], base_indent: float) -> Iterator[Flowable]:
-    list_style = layout.list_styles[block.style]
+    list_style = layout.list_style_of(block)
     text_indent = base_indent + list_style.indent
     for number, item in enumerate(block.items, start=block.start):
         label: str | None = format_label(list_style, number)
@@ -235,8 +237,9 @@ def _list(block: List, layout: Layout, styles: dict[str, ParagraphStyle], base_i
             else:
                 yield from _flowables((child,), layout, styles, text_indent)
         if label is not None:  # an item with no paragraph still shows its label
-            yield _paragraph(Paragraph(style=_first_style(layout), runs=()), layout, styles, text_indent, label,
-                             list_style.hanging)
+            yield _paragraph(
+                Paragraph(style=_first_style(layout), runs=()), layout, styles, text_indent, label, list_style.hanging
+            )
 
 
 def _first_style(layout: Layout) -> str:
@@ -294,10 +297,7 @@ def paragraph_markup(runs: tuple[Run, ...], style: Style, fields: dict[str, str]
     and fallback-font spans for characters the style's font lacks."""
     parts: list[str] = []
     for run in runs:
-        if run.field is not None:
-            text = (fields or {}).get(run.field, "")
-        else:
-            text = run.text
+        text = (fields or {}).get(run.field, "") if run.field is not None else run.text
         if text == "\n":
             parts.append("<br/>")
             continue

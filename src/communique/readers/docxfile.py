@@ -1,0 +1,763 @@
+"""Word reader: a DOCX (ours, edited, re-saved by an editor, or foreign) to a `Document`.
+
+A paragraph's role comes from its style, never from hidden data, so an
+edited copy reads as what it now shows:
+
+1. Communique styles: each bundled template's `template.yaml` has a `roles:`
+   table (style name → block kind, "meta.<field>", "footnote" or "decor").
+   A derived style ("Operative continued 2", "Spacer 6pt") takes its base
+   style's role through `w:basedOn`; "continued N" marks a later paragraph
+   of a level-N list item.
+2. Word's own styles in a foreign file: Title, Subtitle, Heading N (or an
+   outline level), Quote, List Number / List Bullet.
+3. Numbering makes list items: labels are rebuilt from each level's format
+   (`w:numFmt`, `w:lvlText`) and counters, nesting from indentation.
+4. Anything else is a plain paragraph whose role the plain-text reader's
+   rules (`plaintext.classify`) decide, as if the text had been pasted.
+
+Metadata comes from the core properties (title, creator → issuer, subject →
+kind, keywords → reference, language, created at noon UTC → date) and the
+title, subtitle and place-and-date lines. Reading is safe: the ZIP's entry
+count, total size and per-entry compression ratio are checked before
+anything is inflated, and XML is parsed without entities, DTDs or network.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field, replace
+from functools import cache
+from pathlib import PurePosixPath
+from typing import Any
+
+import yaml
+from lxml import etree
+
+from communique.errors import CommuniqueError
+from communique.layout import ListFormat, format_number
+from communique.model import Block, Content, Document, Footnote, Inline, ListBlock, ListItem, Meta, TextBlock
+from communique.model import content_text as _content_text
+from communique.render import format_date, list_templates, locale_tag
+
+MAX_ENTRIES = 1000
+MAX_TOTAL_BYTES = 200 * 1024 * 1024
+MAX_ENTRY_BYTES = 50 * 1024 * 1024
+MAX_RATIO = 200  # uncompressed / compressed, per entry (XML rarely passes 30)
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_DOC_REL = R + "/officeDocument"
+_CORE_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+_CORE = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+_FORMATS: dict[str, ListFormat] = {
+    "decimal": "decimal", "lowerLetter": "lower-alpha", "upperLetter": "upper-alpha",
+    "lowerRoman": "lower-roman", "upperRoman": "upper-roman",
+}  # fmt: skip
+# Symbol-font bullets Word and pandoc write, as the characters they show.
+_SYMBOL_BULLETS = {"\uf0b7": "•", "\uf0a7": "▪", "\uf0d8": "➢", "\uf0fc": "✓", "o": "◦"}
+# Word's built-in style names → roles, for files Communique did not write.
+_WORD_ROLES = {
+    "title": "meta.title", "subtitle": "meta.subtitle", "quote": "quote", "intense quote": "quote",
+    "block text": "quote", "footnote text": "footnote", "header": "decor", "footer": "decor",
+}  # fmt: skip
+_CONTINUED = re.compile(r"^(?P<base>.+) continued(?: (?P<depth>\d+))?$")
+_HEADING = re.compile(r"^heading (?P<level>[1-9])$", re.IGNORECASE)
+
+
+def read(data: bytes, source: str) -> Document:
+    """Read a Word file's bytes; errors name `source`."""
+    try:
+        return _Reader(_Package(data)).document()
+    except CommuniqueError as err:
+        raise err.located(source) from None
+
+
+# ---------------------------------------------------------------- the package
+
+
+def _w(tag: str) -> str:
+    return f"{{{W}}}{tag}"
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
+    )
+
+
+class _Package:
+    """The ZIP, checked before anything is inflated, and its parts by name."""
+
+    def __init__(self, data: bytes) -> None:
+        try:
+            self.zip = zipfile.ZipFile(io.BytesIO(data))
+        except (zipfile.BadZipFile, ValueError):
+            raise CommuniqueError("not a Word file (not a ZIP archive)") from None
+        infos = self.zip.infolist()
+        if len(infos) > MAX_ENTRIES:
+            raise CommuniqueError(f"the Word file has {len(infos)} parts; the limit is {MAX_ENTRIES}")
+        total = sum(info.file_size for info in infos)
+        if total > MAX_TOTAL_BYTES:
+            raise CommuniqueError(f"the Word file unpacks to {total:,} bytes; the limit is {MAX_TOTAL_BYTES:,}")
+        for info in infos:
+            if info.file_size > MAX_ENTRY_BYTES or info.file_size > MAX_RATIO * max(info.compress_size, 1024):
+                raise CommuniqueError(f"the Word file's part {info.filename} is suspiciously large (a ZIP bomb?)")
+        self.names = {info.filename for info in infos}
+
+    def xml(self, name: str) -> etree._Element | None:
+        """A part parsed safely, or None when the package lacks it."""
+        if name not in self.names:
+            return None
+        with self.zip.open(name) as stream:
+            raw = stream.read(MAX_ENTRY_BYTES + 1)
+        if len(raw) > MAX_ENTRY_BYTES:
+            raise CommuniqueError(f"the Word file's part {name} is too large")
+        try:
+            return etree.fromstring(raw, _parser())
+        except etree.XMLSyntaxError as err:
+            raise CommuniqueError(f"the Word file's part {name} is not well-formed XML: {err.msg}") from None
+
+    def rels(self, part: str) -> dict[str, tuple[str, str, str]]:
+        """A part's relationships: id → (type, target part name or URL, mode)."""
+        path = PurePosixPath(part)
+        root = self.xml(str(path.parent / "_rels" / f"{path.name}.rels").lstrip("/"))
+        found: dict[str, tuple[str, str, str]] = {}
+        for rel in root.iterfind(f"{{{_REL}}}Relationship") if root is not None else ():
+            mode, target = rel.get("TargetMode", "Internal"), rel.get("Target", "")
+            if mode != "External":
+                target = _resolve(path.parent, target)
+            found[rel.get("Id", "")] = (rel.get("Type", ""), target, mode)
+        return found
+
+
+def _resolve(base: PurePosixPath, target: str) -> str:
+    parts: list[str] = [] if target.startswith("/") else [p for p in str(base).split("/") if p and p != "."]
+    for piece in target.lstrip("/").split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+# ---------------------------------------------------------------- styles and numbering
+
+
+@cache
+def template_roles() -> dict[str, str]:
+    """Style name (case-folded) → role, from every bundled template's `roles:`."""
+    roles: dict[str, str] = {}
+    for template in list_templates():
+        config = yaml.safe_load((template.folder / "template.yaml").read_text(encoding="utf-8")) or {}
+        for name, role in (config.get("roles") or {}).items():
+            roles.setdefault(str(name).casefold(), str(role))
+    return roles
+
+
+@dataclass
+class _Style:
+    name: str
+    based_on: str | None
+    outline: int | None
+    num: tuple[str, int] | None  # numbering a style carries (List Number)
+    indent: int | None  # w:ind left, twips
+
+
+@dataclass
+class _Level:
+    fmt: str
+    text: str
+    start: int
+    indent: int | None
+
+
+@dataclass
+class _Numbering:
+    """numId → (abstract id, levels, start overrides)."""
+
+    nums: dict[str, tuple[str, dict[int, _Level], dict[int, int]]] = field(default_factory=dict)
+
+    def level(self, num_id: str, ilvl: int) -> _Level | None:
+        entry = self.nums.get(num_id)
+        return entry[1].get(ilvl) if entry else None
+
+    def list_key(self, num_id: str, ilvl: int) -> tuple[str, int]:
+        """Lists count per abstract definition and level: Word's numbering
+        goes on across every w:num of one definition."""
+        return self.nums[num_id][0], ilvl
+
+    def restarts(self, num_id: str, ilvl: int) -> bool:
+        """Whether this w:num restarts the count (a start override)."""
+        return ilvl in self.nums[num_id][2]
+
+    def start(self, num_id: str, ilvl: int) -> int:
+        _, levels, overrides = self.nums[num_id]
+        return overrides.get(ilvl, levels[ilvl].start if ilvl in levels else 1)
+
+
+def _int(value: str | None, default: int | None = None) -> int | None:
+    try:
+        return int(value) if value is not None else default
+    except ValueError:
+        return default
+
+
+def _indent(ppr: etree._Element | None) -> int | None:
+    ind = ppr.find(_w("ind")) if ppr is not None else None
+    if ind is None:
+        return None
+    return _int(ind.get(_w("left")) or ind.get(_w("start")))
+
+
+def _num_pr(ppr: etree._Element | None) -> tuple[str, int] | None:
+    num = ppr.find(_w("numPr")) if ppr is not None else None
+    if num is None:
+        return None
+    num_id = num.find(_w("numId"))
+    ilvl = num.find(_w("ilvl"))
+    value = num_id.get(_w("val")) if num_id is not None else None
+    if value is None:
+        return None
+    return value, _int(ilvl.get(_w("val")) if ilvl is not None else None, 0) or 0
+
+
+def _styles(root: etree._Element | None) -> dict[str, _Style]:
+    styles: dict[str, _Style] = {}
+    for node in root.iterfind(_w("style")) if root is not None else ():
+        if node.get(_w("type")) != "paragraph":
+            continue
+        name = node.find(_w("name"))
+        based = node.find(_w("basedOn"))
+        ppr = node.find(_w("pPr"))
+        outline = ppr.find(_w("outlineLvl")) if ppr is not None else None
+        styles[node.get(_w("styleId"), "")] = _Style(
+            name=name.get(_w("val"), "") if name is not None else "",
+            based_on=based.get(_w("val")) if based is not None else None,
+            outline=_int(outline.get(_w("val"))) if outline is not None else None,
+            num=_num_pr(ppr),
+            indent=_indent(ppr),
+        )
+    return styles
+
+
+def _numbering(root: etree._Element | None) -> _Numbering:
+    found = _Numbering()
+    if root is None:
+        return found
+    abstracts: dict[str, dict[int, _Level]] = {}
+    for abstract in root.iterfind(_w("abstractNum")):
+        abstracts[abstract.get(_w("abstractNumId"), "")] = _levels(abstract)
+    for num in root.iterfind(_w("num")):
+        abstract_ref = num.find(_w("abstractNumId"))
+        abstract_id = abstract_ref.get(_w("val"), "") if abstract_ref is not None else ""
+        levels = dict(abstracts.get(abstract_id, {}))
+        overrides: dict[int, int] = {}
+        for override in num.iterfind(_w("lvlOverride")):
+            ilvl = _int(override.get(_w("ilvl")), 0) or 0
+            start = override.find(_w("startOverride"))
+            if start is not None:
+                overrides[ilvl] = _int(start.get(_w("val")), 1) or 0
+            levels.update(_levels(override))
+        found.nums[num.get(_w("numId"), "")] = (abstract_id, levels, overrides)
+    return found
+
+
+def _levels(parent: etree._Element) -> dict[int, _Level]:
+    levels: dict[int, _Level] = {}
+    for lvl in parent.iterfind(_w("lvl")):
+
+        def val(tag: str, node: etree._Element = lvl) -> str | None:
+            found = node.find(_w(tag))
+            return found.get(_w("val")) if found is not None else None
+
+        levels[_int(lvl.get(_w("ilvl")), 0) or 0] = _Level(
+            fmt=val("numFmt") or "decimal",
+            text=val("lvlText") or "",
+            start=_int(val("start"), 1) or 0,
+            indent=_indent(lvl.find(_w("pPr"))),
+        )
+    return levels
+
+
+# ---------------------------------------------------------------- paragraphs
+
+
+@dataclass
+class _Para:
+    """One body paragraph as the reader sees it."""
+
+    role: str | None  # from its style; None: a plain paragraph
+    content: Content
+    num: tuple[str, int] | None
+    indent: int
+    depth: int = 0  # "continued N" styles: the list level it continues
+
+    def text(self) -> str:
+        return _content_text(self.content)
+
+
+class _Reader:
+    def __init__(self, package: _Package) -> None:
+        self.package = package
+        main = next(
+            (target for kind, target, _ in package.rels("").values() if kind == _DOC_REL),
+            "word/document.xml",
+        )
+        root = package.xml(main)
+        body = root.find(_w("body")) if root is not None else None
+        if body is None:
+            raise CommuniqueError("not a Word file (no main document part)")
+        self.body: etree._Element = body
+        self.rels = package.rels(main)
+        parts = {kind.rsplit("/", 1)[-1]: target for kind, target, _ in self.rels.values()}
+        self.styles = _styles(package.xml(parts["styles"]) if "styles" in parts else None)
+        self.numbering = _numbering(package.xml(parts["numbering"]) if "numbering" in parts else None)
+        footnotes = package.xml(parts["footnotes"]) if "footnotes" in parts else None
+        self.footnote_parts = {
+            note.get(_w("id"), ""): note
+            for note in (footnotes.iterfind(_w("footnote")) if footnotes is not None else ())
+        }
+        self.word_footnotes: list[Footnote] = []
+        core_part = next((t for k, t, _ in package.rels("").values() if k == _CORE_REL), "docProps/core.xml")
+        self.core = package.xml(core_part)
+        self.ours = any(_is_ours(s.name) for s in self.styles.values())
+
+    # -- roles
+
+    def role_of(self, style_id: str | None) -> tuple[str | None, int]:
+        """A style's role and, for a "continued N" style, its list depth."""
+        seen: set[str] = set()
+        depth = 0
+        while style_id and style_id not in seen and style_id in self.styles:
+            seen.add(style_id)
+            style = self.styles[style_id]
+            name = style.name.casefold()
+            match = _CONTINUED.match(name)
+            if match and not depth:
+                depth = int(match.group("depth") or 1)
+            role = template_roles().get(name) if self.ours else None
+            role = role or _WORD_ROLES.get(name)
+            heading = _HEADING.match(name)
+            if role is None and heading:
+                role = f"heading {heading.group('level')}"
+            if role is None and style.outline is not None and style.outline < 9:
+                role = f"heading {style.outline + 1}"
+            if role is None and re.match(r"list (number|bullet|paragraph)", name):
+                role = "paragraph"
+            if role is not None:
+                return role, depth
+            style_id = style.based_on
+        return None, depth
+
+    def paragraphs(self) -> list[_Para]:
+        out: list[_Para] = []
+        for p in _body_paragraphs(self.body):
+            ppr = p.find(_w("pPr"))
+            style_node = ppr.find(_w("pStyle")) if ppr is not None else None
+            style_id = style_node.get(_w("val")) if style_node is not None else None
+            if style_id is None:
+                style_id = next((k for k, s in self.styles.items() if s.name.casefold() == "normal"), None)
+            role, depth = self.role_of(style_id)
+            outline = ppr.find(_w("outlineLvl")) if ppr is not None else None
+            if role is None and outline is not None and (_int(outline.get(_w("val")), 9) or 0) < 9:
+                role = f"heading {(_int(outline.get(_w('val')), 0) or 0) + 1}"
+            num = _num_pr(ppr) or self._style_value(style_id, "num")
+            if num is not None and (num[0] == "0" or num[0] not in self.numbering.nums):
+                num = None
+            indent = _indent(ppr)
+            if indent is None and num is not None:
+                level = self.numbering.level(*num)
+                indent = level.indent if level else None
+            if indent is None:
+                indent = self._style_value(style_id, "indent")
+            content = self.runs(p)
+            if not _content_text(content).strip() and num is None:
+                continue
+            out.append(_Para(role, content, num, indent or 0, depth))
+        return out
+
+    def _style_value(self, style_id: str | None, attr: str) -> Any:
+        seen: set[str] = set()
+        while style_id and style_id not in seen and style_id in self.styles:
+            seen.add(style_id)
+            value = getattr(self.styles[style_id], attr)
+            if value is not None:
+                return value
+            style_id = self.styles[style_id].based_on
+        return None
+
+    # -- inline
+
+    def runs(self, p: etree._Element) -> Content:
+        out: list[Inline] = []
+        in_field_code = False
+        for node, href in _inline_runs(p, self.rels):
+            for part in node:
+                tag = etree.QName(part).localname
+                if tag == "fldChar":
+                    kind = part.get(_w("fldCharType"))
+                    in_field_code = kind == "begin"
+                    continue
+                if in_field_code:
+                    continue
+                text = {"t": part.text or "", "tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "\u2011"}.get(tag)
+                if tag == "footnoteReference":
+                    label = str(len(self.word_footnotes) + 1)
+                    self.word_footnote(part.get(_w("id"), ""), label)
+                    out.append(Inline("footnote_ref", label))
+                    continue
+                if text is None:
+                    continue
+                out.append(Inline(_run_kind(node.find(_w("rPr")), text, href), text, href))
+        return _tidy(out)
+
+    def word_footnote(self, note_id: str, label: str) -> None:
+        note = self.footnote_parts.get(note_id)
+        if note is None:
+            return
+        runs: list[Inline] = []
+        for p in note.iter(_w("p")):
+            if runs:
+                runs.append(Inline("text", " "))
+            runs.extend(self.runs(p))
+        content = tuple(r for r in _tidy(runs) if r.kind != "footnote_ref" or r.text != label)
+        self.word_footnotes.append(Footnote(label, _strip(content)))
+
+    # -- the document
+
+    def document(self) -> Document:
+        paragraphs = self.paragraphs()
+        meta_lines: dict[str, str] = {}
+        footnotes: list[Footnote] = []
+        blocks = _ListBuilder(self.numbering)
+        plain: list[tuple[int, _Para]] = []  # paragraphs whose role the plain-text rules decide
+        for para in paragraphs:
+            role = para.role
+            if role == "decor":
+                continue
+            if role and role.startswith("meta."):
+                meta_lines.setdefault(role[5:], para.text().strip())
+                continue
+            if role == "footnote" and para.num is None:
+                footnotes.append(_footnote(para.content))
+                continue
+            if role is None and not self.ours and para.num is None and para.depth == 0:
+                plain.append((blocks.mark(), para))
+            blocks.add(para)
+        result = blocks.finish()
+        meta = self.meta(meta_lines, result)
+        if plain:
+            meta, result = _classify_plain(meta, result, plain)
+        return Document(meta=meta, blocks=(*result, *footnotes, *self.word_footnotes))
+
+    def meta(self, lines: dict[str, str], blocks: list[Block]) -> Meta:
+        core = self.core
+
+        def prop(name: str) -> str | None:
+            node = core.find(name, _CORE) if core is not None else None
+            text = (node.text or "").strip() if node is not None else ""
+            return text or None
+
+        kind = prop("dc:subject")
+        language = _language(prop("dc:language"))
+        date = _date(prop("dcterms:created"))
+        place = None
+        if "place_date" in lines:
+            place = _place_from_dateline(lines["place_date"], date, language)
+        else:
+            place = _place_from_blocks(blocks)
+        return Meta(
+            kind=kind if kind and re.fullmatch(r"[a-z][a-z-]{1,30}", kind) else "statement",
+            title=lines.get("title") or prop("dc:title"),
+            subtitle=lines.get("subtitle"),
+            language=language,
+            issuer=prop("dc:creator") or lines.get("issuer"),
+            reference=prop("cp:keywords") or lines.get("reference"),
+            date=date,
+            place=place,
+        )
+
+
+def _is_ours(style_name: str) -> bool:
+    """A style only a Communique template defines (not one of Word's own)."""
+    name = style_name.casefold()
+    return name in template_roles() and name not in _WORD_ROLES and not _HEADING.match(name)
+
+
+def _body_paragraphs(body: etree._Element) -> list[etree._Element]:
+    """Paragraphs in reading order, through tables and content controls."""
+    out: list[etree._Element] = []
+    for node in body:
+        tag = etree.QName(node).localname if isinstance(node.tag, str) else ""
+        if tag == "p":
+            out.append(node)
+        elif tag in ("tbl", "sdt", "customXml", "ins", "sdtContent", "tr", "tc"):
+            out.extend(_body_paragraphs(node))
+    return out
+
+
+def _inline_runs(p: etree._Element, rels: dict[str, tuple[str, str, str]]) -> list[tuple[etree._Element, str | None]]:
+    """The paragraph's runs with their link targets, through hyperlinks,
+    insertions, smart tags and content controls (deleted text is skipped)."""
+    out: list[tuple[etree._Element, str | None]] = []
+
+    def walk(node: etree._Element, href: str | None) -> None:
+        for child in node:
+            if not isinstance(child.tag, str):
+                continue
+            tag = etree.QName(child).localname
+            if tag == "r":
+                out.append((child, href))
+            elif tag == "hyperlink":
+                rel = rels.get(child.get(f"{{{R}}}id", ""))
+                walk(child, rel[1] if rel and rel[2] == "External" else href)
+            elif tag in ("ins", "smartTag", "customXml", "sdt", "sdtContent", "fldSimple"):
+                walk(child, href)
+
+    walk(p, None)
+    return out
+
+
+def _on(rpr: etree._Element | None, tag: str) -> bool:
+    node = rpr.find(_w(tag)) if rpr is not None else None
+    return node is not None and node.get(_w("val"), "true") not in ("0", "false", "off")
+
+
+def _run_kind(rpr: etree._Element | None, text: str, href: str | None) -> Any:
+    vert = rpr.find(_w("vertAlign")) if rpr is not None else None
+    if vert is not None and vert.get(_w("val")) == "superscript" and len(text) <= 4 and text.strip() == text:
+        return "footnote_ref"
+    if href:
+        return "link"
+    if _on(rpr, "b"):
+        return "strong"
+    if _on(rpr, "i"):
+        return "emphasis"
+    return "text"
+
+
+def _tidy(runs: list[Inline]) -> Content:
+    """Join neighbouring runs of one kind; trim the paragraph's ends."""
+    merged: list[Inline] = []
+    for run in runs:
+        if merged and merged[-1].kind == run.kind and merged[-1].href == run.href and run.kind != "footnote_ref":
+            merged[-1] = replace(merged[-1], text=merged[-1].text + run.text)
+        elif run.text:
+            merged.append(run)
+    return _strip(tuple(merged))
+
+
+def _strip(content: Content) -> Content:
+    runs = list(content)
+    if runs and runs[0].kind != "footnote_ref":
+        runs[0] = replace(runs[0], text=runs[0].text.lstrip())
+    if runs and runs[-1].kind != "footnote_ref":
+        runs[-1] = replace(runs[-1], text=runs[-1].text.rstrip())
+    return tuple(run for run in runs if run.text)
+
+
+def _footnote(content: Content) -> Footnote:
+    """A footnote paragraph as the template writes it: label, space, text."""
+    if content and content[0].kind == "footnote_ref":
+        return Footnote(content[0].text, _strip(content[1:]))
+    text = _content_text(content)
+    label, _, rest = text.partition(" ")
+    return Footnote(label, _strip((Inline("text", rest),)))
+
+
+# ---------------------------------------------------------------- lists
+
+
+@dataclass
+class _Frame:
+    """An open list: its numbering, the indent of its text, its items."""
+
+    key: tuple[str, int]  # abstract numbering definition and level
+    indent: int
+    kind: str
+    items: list[tuple[str, list[Block]]] = field(default_factory=list)
+
+
+class _ListBuilder:
+    """Builds blocks from paragraphs, nesting numbered ones into lists."""
+
+    def __init__(self, numbering: _Numbering) -> None:
+        self.numbering = numbering
+        self.blocks: list[Block] = []
+        self.stack: list[_Frame] = []
+        self.counters: dict[tuple[str, int], int] = {}  # (abstract, level) → last number
+        self.started: set[tuple[str, int]] = set()  # (numId, level) whose start override was applied
+
+    def mark(self) -> int:
+        """Where the next top-level block will go."""
+        self.close(0)
+        return len(self.blocks)
+
+    def add(self, para: _Para) -> None:
+        block = _text_block(para)
+        if para.num is not None:
+            self.item(para, block)
+        elif para.depth and self.stack:
+            self.close(min(para.depth, len(self.stack)))
+            self.stack[-1].items[-1][1].append(block)
+        else:
+            self.close(0)
+            self.blocks.append(block)
+
+    def item(self, para: _Para, block: Block) -> None:
+        assert para.num is not None
+        key = self.numbering.list_key(*para.num)
+        restart = self.numbering.restarts(*para.num) and para.num not in self.started
+        while self.stack and (
+            self.stack[-1].indent > para.indent
+            or (self.stack[-1].indent == para.indent and (self.stack[-1].key != key or restart))
+        ):
+            self.close(len(self.stack) - 1)
+        if not self.stack or self.stack[-1].key != key or restart:
+            level = self.numbering.level(*para.num)
+            kind = "bullet_list" if level is not None and level.fmt == "bullet" else "numbered_list"
+            self.stack.append(_Frame(key, para.indent, kind))
+        self.stack[-1].items.append((self.label(*para.num, restart), [block] if _text_of(block) else []))
+
+    def label(self, num_id: str, ilvl: int, restart: bool) -> str:
+        """The item's label: the level's pattern with the current counts."""
+        key = self.numbering.list_key(num_id, ilvl)[0]
+        count = self.counters.get((key, ilvl))
+        if restart:
+            self.started.add((num_id, ilvl))
+        fresh = restart or count is None
+        self.counters[(key, ilvl)] = self.numbering.start(num_id, ilvl) if fresh else (count or 0) + 1
+        for deeper in [k for k in self.counters if k[0] == key and k[1] > ilvl]:
+            del self.counters[deeper]
+        level = self.numbering.level(num_id, ilvl)
+        if level is None:
+            return f"{self.counters[(key, ilvl)]}."
+        if level.fmt == "bullet":
+            return "".join(_SYMBOL_BULLETS.get(ch, ch) for ch in level.text) or "•"
+
+        def number(match: re.Match[str]) -> str:
+            at = int(match.group(1)) - 1
+            fmt = self.numbering.level(num_id, at)
+            value = self.counters.get((key, at), self.numbering.start(num_id, at))
+            return format_number(_FORMATS.get(fmt.fmt if fmt else "decimal", "decimal"), value)
+
+        return re.sub(r"%([1-9])", number, level.text)
+
+    def close(self, keep: int) -> None:
+        """Close open lists until `keep` remain, each into its parent."""
+        while len(self.stack) > keep:
+            frame = self.stack.pop()
+            block = ListBlock(frame.kind, tuple(ListItem(label, tuple(b)) for label, b in frame.items))  # type: ignore[arg-type]
+            if self.stack:
+                self.stack[-1].items[-1][1].append(block)
+            else:
+                self.blocks.append(block)
+
+    def finish(self) -> list[Block]:
+        self.close(0)
+        return self.blocks
+
+
+def _text_block(para: _Para) -> TextBlock:
+    role = para.role or "paragraph"
+    if role.startswith("heading "):
+        return TextBlock("heading", para.content, level=min(6, int(role.split()[1])))
+    if role in ("footnote", "decor") or role.startswith("meta."):
+        role = "paragraph"
+    return TextBlock(role, para.content)
+
+
+def _text_of(block: Block) -> str:
+    return block.text() if isinstance(block, TextBlock) else "x"
+
+
+# ---------------------------------------------------------------- metadata
+
+
+def _language(tag: str | None) -> str | None:
+    """The document language as the model writes it: "tr-TR" → "tr" when
+    the region is only the likely one the template added."""
+    if not tag:
+        return None
+    shorter = tag.rsplit("-", 1)[0]
+    return shorter if "-" in tag and locale_tag(shorter) == tag else tag
+
+
+def _date(created: str | None) -> str | None:
+    """The document date: our writer stamps it at noon UTC; any other time
+    is when a file was made, not the document's date."""
+    if not created:
+        return None
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})T12:00:00(?:\.0+)?(?:Z|\+00:00)?", created)
+    return match.group(1) if match else None
+
+
+def _place_from_dateline(line: str, date: str | None, language: str | None) -> str | None:
+    written = format_date(date, language) if date else ""
+    if written and line == written:
+        return None
+    if written and line.endswith(", " + written):
+        return line[: -len(written) - 2] or None
+    return line or None
+
+
+def _place_from_blocks(blocks: list[Block]) -> str | None:
+    """The place a place-and-date line names, as the plain-text reader finds it:
+    the text before the date ("İstanbul, 11 Ocak 2022"), or a place line alone."""
+    from communique.readers import dates
+
+    for block in blocks:
+        if isinstance(block, TextBlock) and block.kind == "place_date":
+            text = block.text()
+            found = dates.find_dates(text)
+            if not found:
+                return text.rstrip(" ,") or None
+            place = text[: found[0].start].strip().rstrip(" ,–—-")
+            if place:
+                return place
+    return None
+
+
+def _classify_plain(meta: Meta, blocks: list[Block], plain: list[tuple[int, _Para]]) -> tuple[Meta, list[Block]]:
+    """Roles for a foreign file's unstyled paragraphs by the plain-text rules;
+    what they find fills the metadata the file did not give."""
+    from communique.readers import plaintext
+
+    texts: list[str] = []  # the whole text as pasted, lists with their labels, so the rules see context
+    for block in blocks:
+        if isinstance(block, TextBlock) and block.kind != "heading":
+            texts.append(block.text())
+        elif isinstance(block, ListBlock):
+            texts.extend(f"{item.label} {_text_of(item.blocks[0]) if item.blocks else ''}" for item in block.items)
+    found_meta, found = plaintext.classify(texts)
+    kinds: dict[str, list[str]] = {}
+    for block in found:
+        if isinstance(block, TextBlock):
+            kinds.setdefault(block.text(), []).append(block.kind)
+    titles = {found_meta.title, found_meta.subtitle} - {None}
+    out = list(blocks)
+    for index, para in reversed(plain):
+        text = para.text()
+        if text in titles and not (meta.title and text != meta.title):
+            del out[index]
+            continue
+        kind = (kinds.get(text) or ["paragraph"]).pop(0)
+        out[index] = replace(_text_block(para), kind=kind) if kind != "heading" else _text_block(para)
+    merged = replace(
+        meta,
+        title=meta.title or found_meta.title,
+        subtitle=meta.subtitle or found_meta.subtitle,
+        language=meta.language or found_meta.language,
+        reference=meta.reference or found_meta.reference,
+        date=meta.date or found_meta.date,
+        place=meta.place or found_meta.place,
+    )
+    return merged, out

@@ -1,0 +1,236 @@
+"""The DOCX reader: our Word copy reads back to the model it was written
+from, also after LibreOffice re-saves it or a person edits it; foreign
+files read by their styles; hostile files are refused before parsing."""
+
+from __future__ import annotations
+
+import copy
+import io
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+
+from communique.errors import CommuniqueError
+from communique.layout import walk_paragraphs
+from communique.model import Document, ListBlock, Meta, TextBlock, plain
+from communique.readers import READERS, docxfile, plaintext
+from communique.render import find_template, render_layout
+from communique.writers import docx as docx_writer
+
+from .conftest import SAMPLE, corpus_files
+
+SOURCES = [SAMPLE, *corpus_files()]
+
+
+def write(document: Document) -> bytes:
+    return docx_writer.write(render_layout(document, find_template("statement")))
+
+
+def read_text_file(path: Path) -> Document:
+    return plaintext.read(path.read_bytes(), str(path))
+
+
+def test_docx_is_registered() -> None:
+    assert READERS[".docx"] is docxfile.read
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_round_trip_is_exact(source: Path) -> None:
+    document = read_text_file(source)
+    assert docxfile.read(write(document), "copy.docx") == document
+
+
+def test_round_trip_of_every_block_kind(rich_document: Document) -> None:
+    assert docxfile.read(write(rich_document), "rich.docx") == rich_document
+
+
+def test_roles_table_matches_the_template(rich_document: Document) -> None:
+    """Each style the template gives a block kind has that kind as its role."""
+    roles = docxfile.template_roles()
+    layout = render_layout(rich_document, find_template("statement"))
+    used = {p.style for p in walk_paragraphs(layout.body)} | {"Footer"}
+    for style in used:
+        assert style.casefold() in roles, f"style {style!r} has no role in template.yaml"
+    assert roles["recital"] == "recital" and roles["heading 1"] == "heading 1" and roles["title"] == "meta.title"
+
+
+def _soffice_docx(data: bytes, tmp_path: Path, target: str = "docx") -> Path:
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    source = tmp_path / "ours.docx"
+    source.write_bytes(data)
+    out = tmp_path / "office"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", target, "--outdir", str(out), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return out / f"ours.{target.split(':')[0]}"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)
+def test_libreoffice_resave_reads_back_the_same(source: Path, tmp_path: Path) -> None:
+    document = read_text_file(source)
+    resaved = _soffice_docx(write(document), tmp_path)
+    assert docxfile.read(resaved.read_bytes(), str(resaved)) == document
+
+
+@pytest.mark.slow
+def test_libreoffice_resave_of_every_block_kind(rich_document: Document, tmp_path: Path) -> None:
+    resaved = _soffice_docx(write(rich_document), tmp_path)
+    assert docxfile.read(resaved.read_bytes(), str(resaved)) == rich_document
+
+
+# ---------------------------------------------------------------- a person's edits
+
+
+def _edited(document: Document, edit: object) -> Document:
+    word = docx.Document(io.BytesIO(write(document)))
+    edit(word)  # type: ignore[operator]
+    out = io.BytesIO()
+    word.save(out)
+    return docxfile.read(out.getvalue(), "edited.docx")
+
+
+def _sample() -> Document:
+    return read_text_file(SAMPLE)
+
+
+def test_changed_word_is_read() -> None:
+    def edit(word: docx.document.Document) -> None:
+        paragraph = next(p for p in word.paragraphs if p.style.name == "Chapeau")
+        paragraph.runs[0].text = paragraph.runs[0].text.replace("Konseyi", "Kurulu")
+
+    back = _edited(_sample(), edit)
+    chapeau = next(b for b in back.blocks if isinstance(b, TextBlock) and b.kind == "chapeau")
+    assert chapeau.text() == "Türk Devletleri Teşkilatı Dışişleri Bakanları Kurulu:"
+
+
+def test_added_recital_is_read() -> None:
+    def edit(word: docx.document.Document) -> None:
+        last = [p for p in word.paragraphs if p.style.name == "Recital"][-1]
+        added = copy.deepcopy(last._p)
+        last._p.addnext(added)
+        new = docx.text.paragraph.Paragraph(added, last._parent)
+        for run in new.runs[1:]:
+            run._r.getparent().remove(run._r)
+        new.runs[0].text = "Yeni bir gerekçe ekleyerek,"
+
+    back = _edited(_sample(), edit)
+    recitals = [b for b in back.blocks if isinstance(b, TextBlock) and b.kind == "recital"]
+    assert len(recitals) == 5 and recitals[-1].text() == "Yeni bir gerekçe ekleyerek,"
+
+
+def test_paragraph_added_to_the_list_is_numbered() -> None:
+    def edit(word: docx.document.Document) -> None:
+        items = [p for p in word.paragraphs if p.style.name == "Operative" and p._p.pPr.numPr is not None]
+        new = word.add_paragraph("Yeni bir karar paragrafı eklemiş,", style="Operative")
+        new._p.get_or_add_pPr().append(copy.deepcopy(items[3]._p.pPr.numPr))
+        items[3]._p.addnext(new._p)
+
+    back = _edited(_sample(), edit)
+    numbered = next(b for b in back.blocks if isinstance(b, ListBlock))
+    assert [item.label for item in numbered.items] == [f"{n}." for n in range(1, 11)]
+    added = numbered.items[4].blocks[0]
+    assert isinstance(added, TextBlock) and added.text() == "Yeni bir karar paragrafı eklemiş,"
+
+
+# ---------------------------------------------------------------- foreign files
+
+
+@pytest.mark.slow
+def test_pandoc_docx_reads_by_its_styles(tmp_path: Path) -> None:
+    if shutil.which("pandoc") is None:
+        pytest.skip("pandoc is not installed")
+    markdown = (
+        "---\ntitle: Joint Statement\nlang: en\n---\n\n"
+        "# Background\n\nThe Ministers met in Baku on 3 May 2024.\n\n"
+        "Recalling the founding agreement,\n\nThe Ministers:\n\n"
+        "1. Welcome the *progress* made;\n2. Agree to meet again.\n\n"
+        "   a. in spring;\n   b. in autumn.\n\n"
+        "- one\n- two\n"
+    )
+    source = tmp_path / "in.md"
+    source.write_text(markdown, encoding="utf-8")
+    target = tmp_path / "pandoc.docx"
+    subprocess.run(["pandoc", str(source), "-o", str(target)], check=True, timeout=60)
+    document = docxfile.read(target.read_bytes(), str(target))
+    assert document.meta.title == "Joint Statement"
+    assert document.meta.language == "en"
+    kinds = [b.kind for b in document.blocks]
+    assert kinds[0] == "heading"
+    assert "numbered_list" in kinds and "bullet_list" in kinds
+    numbered = next(b for b in document.blocks if isinstance(b, ListBlock) and b.kind == "numbered_list")
+    assert [item.label for item in numbered.items] == ["1.", "2."]
+    nested = [b for b in numbered.items[1].blocks if isinstance(b, ListBlock)]
+    assert nested and [item.label for item in nested[0].items] == ["a.", "b."]
+    first = numbered.items[0].blocks[0]
+    assert isinstance(first, TextBlock) and ("emphasis", "progress") in [(r.kind, r.text) for r in first.content]
+    by_text = {b.text(): b.kind for b in document.blocks if isinstance(b, TextBlock)}
+    assert by_text["Recalling the founding agreement,"] == "recital"
+    assert by_text["The Ministers:"] == "chapeau"
+
+
+# ---------------------------------------------------------------- safety
+
+
+def test_not_a_zip_is_refused() -> None:
+    with pytest.raises(CommuniqueError, match=r"not a Word file \(not a ZIP archive\)"):
+        docxfile.read(b"plain text pretending to be Word", "fake.docx")
+
+
+def test_zip_without_a_document_is_refused() -> None:
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        archive.writestr("hello.txt", "hi")
+    with pytest.raises(CommuniqueError, match="no main document part"):
+        docxfile.read(data.getvalue(), "empty.docx")
+
+
+def test_zip_bomb_is_refused_before_inflating() -> None:
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<a/>" + b" " * (60 * 1024 * 1024))
+    with pytest.raises(CommuniqueError, match="suspiciously large"):
+        docxfile.read(data.getvalue(), "bomb.docx")
+
+
+def test_too_many_entries_are_refused() -> None:
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive:
+        for n in range(docxfile.MAX_ENTRIES + 1):
+            archive.writestr(f"part{n}.xml", "<a/>")
+    with pytest.raises(CommuniqueError, match="parts; the limit"):
+        docxfile.read(data.getvalue(), "many.docx")
+
+
+def test_entities_are_not_expanded(tmp_path: Path) -> None:
+    """A billion-laughs or external-entity document part yields no expansion."""
+    base = write(Document(Meta(title="T", language="en"), (TextBlock("paragraph", plain("x")),)))
+    hostile = (
+        '<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY e SYSTEM "file:///etc/passwd">'
+        '<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
+        "<w:p><w:r><w:t>&e;&b;</w:t></w:r></w:p></w:body></w:document>"
+    )
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            target.writestr(name, hostile if name == "word/document.xml" else source.read(name))
+    document = docxfile.read(out.getvalue(), "hostile.docx")
+    text = " ".join(b.text() for b in document.blocks if isinstance(b, TextBlock))
+    assert "root:" not in text and "aaaaaaaaaa" not in text
+
+
+def test_styles_map_continued_paragraphs(rich_document: Document) -> None:
+    word = docx.Document(io.BytesIO(write(rich_document)))
+    names = {s.name for s in word.styles}
+    assert "Operative continued" not in names or word.styles["Operative continued"].base_style.name == "Operative"
+    assert all(p.style is not None for p in word.paragraphs)
+    assert qn("w:ind") not in {c.tag for p in word.paragraphs for c in (p._p.pPr if p._p.pPr is not None else [])}
