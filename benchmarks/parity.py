@@ -11,6 +11,7 @@ The comparison itself is `compare_pdfs`, which the slow tests import.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -43,12 +44,18 @@ class Parity:
 # Characters both engines draw alike but extract differently: LibreOffice
 # shows a non-breaking hyphen with the font's hyphen glyph and extracts "-".
 _SAME_GLYPH = str.maketrans({"\u2011": "-", "\u00a0": " "})
+# ... and may place it a hair apart, which pdftotext reads as a space.
+_HYPHEN_GAP = re.compile(r" ?- ?")
 
 
 def pdf_lines(pdf: Path) -> list[str]:
     """The PDF's text lines as pdftotext lays them out, whitespace squashed."""
     text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
-    return [" ".join(line.translate(_SAME_GLYPH).split()) for line in text.splitlines() if line.strip()]
+    return [
+        _HYPHEN_GAP.sub("-", " ".join(line.translate(_SAME_GLYPH).split()))
+        for line in text.splitlines()
+        if line.strip()
+    ]
 
 
 def pdf_pages(pdf: Path) -> int:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from communique.model import Document, Footnote, Inline, ListBlock, ListItem, Meta, TextBlock, plain
 
@@ -98,3 +100,14 @@ def rich_document() -> Document:
             Footnote("1", plain("See resolution 169 (II).")),
         ),
     )
+
+
+# Property-based tests: a fixed, derandomised profile for CI and `make test`,
+# and a long one for a deliberate hunt: HYPOTHESIS_PROFILE=long make test
+settings.register_profile(
+    "ci", max_examples=40, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "long", max_examples=1500, derandomize=False, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))

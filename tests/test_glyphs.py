@@ -95,7 +95,8 @@ def test_list_labels_are_escaped_and_use_the_fallback_font(tmp_path: Path) -> No
     [
         ("中", TextBlock("paragraph", plain("The word 中 is Chinese"))),
         ("中", TextBlock("signature", plain("Signed 中"))),  # a bold face, its bold fallback
-        ("\U0001f600", TextBlock("paragraph", plain("Smile \U0001f600 please"))),  # not in DejaVu Serif
+        ("한", TextBlock("paragraph", plain("Hangul 한 is in no bundled font"))),
+        ("\U0001f600", TextBlock("paragraph", plain("Smile \U0001f600 please"))),  # beyond U+FFFF: would not read back
     ],
 )
 def test_a_character_no_bundled_font_has_is_an_error(char: str, block: TextBlock) -> None:

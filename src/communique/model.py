@@ -71,6 +71,10 @@ class TextBlock:
     content: Content
     level: int = 1  # headings only
 
+    def __post_init__(self) -> None:
+        if self.kind != "heading" and self.level != 1:
+            object.__setattr__(self, "level", 1)  # a level means nothing elsewhere
+
     def text(self) -> str:
         return content_text(self.content)
 

@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 
 from communique.errors import CommuniqueError
 from communique.layout import Layout, LayoutError, parse_layout
-from communique.model import Content, Document, ListBlock, TextBlock
+from communique.model import Block, Content, Document, Footnote, ListBlock, TextBlock
 
 ENTRY = "document.xml.j2"
 CONFIG = "template.yaml"
@@ -153,6 +153,7 @@ def _environment(folder: Path) -> jinja2.Environment:
         format_date=format_date,
         locale_tag=locale_tag,
         list_numbering=list_numbering,
+        unreferenced_footnotes=unreferenced_footnotes,
     )
     env.tests.update(text_block=lambda b: isinstance(b, TextBlock), list_block=lambda b: isinstance(b, ListBlock))
     return env
@@ -221,6 +222,23 @@ def format_date(iso: str | None, language: str | None, width: str = "long") -> s
     except (UnknownLocaleError, ValueError):
         locale = Locale.parse("en")
     return str(babel_format_date(day, format=width, locale=locale))
+
+
+def unreferenced_footnotes(blocks: tuple[Block, ...]) -> list[str]:
+    """Labels of footnotes no text points at: they belong to the title part
+    (a reader takes a marker glued to a subtitle off its text)."""
+    referenced: set[str] = set()
+
+    def visit(items: tuple[Block, ...]) -> None:
+        for block in items:
+            if isinstance(block, TextBlock):
+                referenced.update(run.text for run in block.content if run.kind == "footnote_ref")
+            elif isinstance(block, ListBlock):
+                for item in block.items:
+                    visit(item.blocks)
+
+    visit(blocks)
+    return [b.label for b in blocks if isinstance(b, Footnote) and b.label not in referenced]
 
 
 _LABEL = re.compile(r"^(?P<open>[(\[]?)(?P<value>\d+|[a-z]+|[A-Z]+)(?P<close>[.)\]]*)$")

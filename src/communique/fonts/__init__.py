@@ -27,7 +27,7 @@ class FontFamily:
     pdf_name: str  # reportlab family name; faces are "<name>", "<name>-Bold", …
     files: tuple[str, str, str, str]  # regular, bold, italic, bold italic
     word_name: str
-    fallback: str  # a key of FALLBACKS
+    fallbacks: tuple[str, ...]  # keys of FALLBACKS, tried in order
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ FAMILIES: dict[str, FontFamily] = {
             "LiberationSerif-BoldItalic.ttf",
         ),
         "Times New Roman",
-        "serif",
+        ("serif", "sans"),
     ),
     "sans": FontFamily(
         "sans",
@@ -59,7 +59,7 @@ FAMILIES: dict[str, FontFamily] = {
             "LiberationSans-BoldItalic.ttf",
         ),
         "Arial",
-        "sans",
+        ("sans", "serif"),
     ),
 }
 FALLBACKS: dict[str, FallbackFont] = {
@@ -74,8 +74,9 @@ def face_name(family: str, bold: bool, italic: bool) -> str:
     return FAMILIES[family].pdf_name + _SUFFIXES[int(bold) + 2 * int(italic)]
 
 
-def fallback_face_name(family: str, bold: bool) -> str:
-    return FALLBACKS[FAMILIES[family].fallback].pdf_name + ("-Bold" if bold else "")
+def fallback_face_names(family: str, bold: bool) -> tuple[str, ...]:
+    """The fallback faces for a family, the closest design first."""
+    return tuple(FALLBACKS[key].pdf_name + ("-Bold" if bold else "") for key in FAMILIES[family].fallbacks)
 
 
 @cache

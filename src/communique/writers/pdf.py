@@ -41,11 +41,12 @@ from reportlab.platypus import (
 from reportlab.platypus import (
     Spacer as RLSpacer,
 )
+from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 from reportlab.platypus.flowables import HRFlowable
 
 from communique import archival
 from communique.errors import CommuniqueError
-from communique.fonts import covers, face_name, fallback_face_name, register_pdf_fonts
+from communique.fonts import covers, face_name, fallback_face_names, register_pdf_fonts
 from communique.layout import (
     HEADER_DISTANCE,
     Image,
@@ -62,6 +63,9 @@ from communique.layout import (
 )
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
+# Word and LibreOffice measure lines in twips (1/20 pt): a line that overflows
+# by less than half a twip still fits there, so it fits here too.
+_TWIP_TOLERANCE = 0.025
 # Invisible formatting characters: kept in the DOCX, not drawn in the PDF.
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
@@ -72,10 +76,24 @@ def write(layout: Layout) -> bytes:
 
 
 def render(layout: Layout) -> bytes:
-    """The layout as plain reportlab PDF bytes (before archival post-processing)."""
+    """The layout as plain reportlab PDF bytes (before archival post-processing).
+
+    Lines break at spaces only. Word and LibreOffice also break after a hyphen
+    inside a word; reportlab can (`embeddedHyphenation`), but when such a
+    paragraph is split across pages it drops the hyphen from the text, so
+    that is left off: losing a character is worse than a different break."""
+    try:
+        return _render(layout)
+    except RLLayoutError as err:
+        raise CommuniqueError(f"the layout cannot be set on the page: {str(err).splitlines()[0]}") from None
+
+
+def _render(layout: Layout) -> bytes:
     register_pdf_fonts()
     styles = {name: _paragraph_style(style) for name, style in layout.styles.items()}
-    story = list(_flowables(layout.body, layout, styles, base_indent=0.0))
+    # A zero-height spacer first: reportlab drops the first paragraph's space
+    # before at the top of the page, Word and LibreOffice keep it.
+    story = [RLSpacer(1, 0), *_flowables(layout.body, layout, styles, base_indent=0.0)]
     page = layout.page
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
@@ -98,7 +116,7 @@ def render(layout: Layout) -> bytes:
     frame = Frame(
         page.margin_left,
         page.margin_bottom,
-        page.frame_width,
+        page.frame_width + _TWIP_TOLERANCE,
         page.height - page.margin_top - page.margin_bottom,
         id="body",
         leftPadding=0,
@@ -318,16 +336,16 @@ def paragraph_markup(runs: tuple[Run, ...], style: Style, fields: dict[str, str]
 
 def _text_with_fallback(text: str, style: Style, run: Run) -> str:
     bold = style.bold or run.bold
-    italic = style.italic or run.italic
-    main = face_name(style.font, bold, italic)
-    fallback = fallback_face_name(style.font, bold)
+    main = face_name(style.font, bold, style.italic or run.italic)
+    fallbacks = fallback_face_names(style.font, bold)
     out: list[str] = []
-    pending_fallback: list[str] = []
+    span: tuple[str | None, list[str]] = (None, [])  # (fallback font, characters) not yet written
 
     def flush() -> None:
-        if pending_fallback:
-            out.append(f'<font name="{fallback}">{escape("".join(pending_fallback))}</font>')
-            pending_fallback.clear()
+        font, chars = span
+        if chars:
+            out.append(f'<font name="{font}">{escape("".join(chars))}</font>')
+            chars.clear()
 
     for char in text:
         if char in _INVISIBLE:
@@ -335,8 +353,15 @@ def _text_with_fallback(text: str, style: Style, run: Run) -> str:
         if _has_glyph(main, char):
             flush()
             out.append(escape(char))
-        elif _has_glyph(fallback, char):
-            pending_fallback.append(char)
+            continue
+        # reportlab's text map (ToUnicode) only holds 16-bit code points: a
+        # character beyond U+FFFF (emoji) would print but read back wrong.
+        font = next((f for f in fallbacks if _has_glyph(f, char)), None) if ord(char) <= 0xFFFF else None
+        if font is not None:
+            if font != span[0]:
+                flush()
+                span = (font, [])
+            span[1].append(char)
         elif unicodedata.category(char) == "Cf":
             continue  # an invisible format character: nothing to draw
         else:
