@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 import shutil
 import subprocess
 import zipfile
@@ -22,9 +23,11 @@ from communique.readers import READERS, docxfile, plaintext
 from communique.render import find_template, render_layout
 from communique.writers import docx as docx_writer
 
-from .conftest import SAMPLE, corpus_files
+from .conftest import CORPUS, SAMPLE, corpus_files
+from .test_docx_structure import deep_lists_document, nested_lists_document
 
 SOURCES = [SAMPLE, *corpus_files()]
+UN_RESOLUTION = CORPUS / "12-en-unga-a-res-80-1-palestine-participation.txt"
 
 
 def write(document: Document) -> bytes:
@@ -87,6 +90,50 @@ def test_libreoffice_resave_of_every_block_kind(rich_document: Document, tmp_pat
     assert docxfile.read(resaved.read_bytes(), str(resaved)) == rich_document
 
 
+def test_nested_lists_read_back() -> None:
+    """Sub-items on level 2 of their parent's Word list: restarted under
+    each item, starting at (c), bullets, then a list going on at 5."""
+    document = nested_lists_document()
+    assert docxfile.read(write(document), "nested.docx") == document
+
+
+def test_lists_deeper_than_word_allows_read_back() -> None:
+    document = deep_lists_document()
+    assert docxfile.read(write(document), "deep.docx") == document
+
+
+@pytest.mark.slow
+def test_libreoffice_resave_of_nested_lists(tmp_path: Path) -> None:
+    document = nested_lists_document()
+    resaved = _soffice_docx(write(document), tmp_path)
+    assert docxfile.read(resaved.read_bytes(), str(resaved)) == document
+
+
+@pytest.mark.slow
+def test_pandoc_nests_the_sub_items_in_their_item(tmp_path: Path) -> None:
+    """pandoc sees sub-items (a)-(c) of the UN resolution as a list inside
+    operative paragraph 1, not as a list of their own."""
+    if shutil.which("pandoc") is None:
+        pytest.skip("pandoc is not installed")
+    if not UN_RESOLUTION.is_file():
+        pytest.skip("the public corpus is not there")
+    path = tmp_path / "resolution.docx"
+    path.write_bytes(write(read_text_file(UN_RESOLUTION)))
+    result = subprocess.run(
+        ["pandoc", "-f", "docx", "-t", "json", str(path)], check=True, capture_output=True, timeout=60
+    )
+    blocks = json.loads(result.stdout)["blocks"]
+    lists = [b for b in blocks if b["t"] == "OrderedList"]
+    assert len(lists) == 1  # operative paragraphs 1-3 with their sub-items
+    (start, style, _), items = lists[0]["c"]
+    assert (start, style["t"], len(items)) == (1, "Decimal", 3)
+    nested = [b for b in items[0] if b["t"] == "OrderedList"]
+    assert len(nested) == 1
+    (start, style, _), sub_items = nested[0]["c"]
+    assert (start, style["t"], len(sub_items)) == (1, "LowerAlpha", 3)
+    assert not any(b["t"] == "OrderedList" for item in items[1:] for b in item)
+
+
 # ---------------------------------------------------------------- a person's edits
 
 
@@ -139,6 +186,35 @@ def test_paragraph_added_to_the_list_is_numbered() -> None:
     assert [item.label for item in numbered.items] == [f"{n}." for n in range(1, 11)]
     added = numbered.items[4].blocks[0]
     assert isinstance(added, TextBlock) and added.text() == "Yeni bir karar paragrafı eklemiş,"
+
+
+def test_sub_item_added_in_word_is_numbered() -> None:
+    """A paragraph given the numbering of sub-item (b), as Word does on Enter,
+    becomes sub-item (c); the sub-items of item 2 still restart at (a)."""
+
+    def edit(word: docx.document.Document) -> None:
+        second = next(p for p in word.paragraphs if p.text == "text (b)")
+        new = word.add_paragraph("added sub-item", style=second.style)
+        new._p.get_or_add_pPr().append(copy.deepcopy(second._p.pPr.numPr))
+        second._p.addnext(new._p)
+
+    back = _edited(nested_lists_document(), edit)
+    numbered = next(b for b in back.blocks if isinstance(b, ListBlock))
+    first, second = (next(b for b in numbered.items[n].blocks if isinstance(b, ListBlock)) for n in (0, 1))
+    assert [item.label for item in first.items] == ["(a)", "(b)", "(c)"]
+    assert [item.label for item in second.items] == ["(a)", "(b)"]
+
+
+def test_nesting_follows_the_numbering_level_not_the_indent() -> None:
+    """A Word user who pulls level 2 back to level 1's indent still has sub-items."""
+
+    def edit(word: docx.document.Document) -> None:
+        numbering = word.part.numbering_part.element
+        for ind in numbering.iter(qn("w:ind")):
+            ind.set(qn("w:left"), "567")
+
+    document = nested_lists_document()
+    assert _edited(document, edit) == document
 
 
 # ---------------------------------------------------------------- foreign files

@@ -11,7 +11,7 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from communique.model import Document
+from communique.model import Document, ListBlock, ListItem, Meta, TextBlock, plain
 from communique.readers import plaintext
 from communique.render import find_template, render_layout
 from communique.writers import docx as docx_writer
@@ -77,15 +77,114 @@ def test_headings_have_outline_levels_and_styles_have_language(rich_docx: bytes)
             assert lang is not None and lang.get(qn("w:val")) == "en-US", style.name
 
 
-def test_lists_restart_on_their_own_numbering(rich_docx: bytes) -> None:
+def _numbered(word: docx.document.Document) -> dict[str, tuple[int, int]]:
+    """Each numbered paragraph's text → (numId, ilvl)."""
+    out = {}
+    for paragraph in word.paragraphs:
+        num_pr = paragraph._p.pPr.numPr if paragraph._p.pPr is not None else None
+        if num_pr is not None:
+            out[paragraph.text] = (num_pr.numId.val, num_pr.ilvl.val)
+    return out
+
+
+def test_a_list_and_its_sub_list_are_one_word_list(rich_docx: bytes) -> None:
+    """The sub-items are level 2 of the operative list, not a list of their own."""
     word = open_docx(rich_docx)
+    numbered = _numbered(word)
+    operative_num, _ = numbered["that observers may speak:"]
+    assert numbered["that observers may speak:"] == (operative_num, 0)
+    assert numbered["first sub-item;"] == numbered["second sub-item."] == (operative_num, 1)
+    assert numbered["a bullet"][0] != operative_num  # another top-level list
     numbering = word.part.numbering_part.element
     nums = numbering.findall(qn("w:num"))
-    assert len(nums) == 3  # operative list, its sub-list, the bullets
-    for num in nums:
-        assert num.find(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}") is not None
-    texts = {lvl.find(qn("w:lvlText")).get(qn("w:val")) for lvl in numbering.iter(qn("w:lvl"))}
-    assert {"%1.", "(%1)", "•"} <= texts
+    assert len(nums) == 2  # the operative list with its sub-list, the bullets
+    for num in nums:  # every level restarts at its own start
+        assert num.findall(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}")
+    abstract = next(a for a in numbering.findall(qn("w:abstractNum")) if len(a.findall(qn("w:lvl"))) == 2)
+    assert abstract.find(qn("w:multiLevelType")).get(qn("w:val")) == "multilevel"
+    levels = abstract.findall(qn("w:lvl"))
+    assert [lvl.find(qn("w:lvlText")).get(qn("w:val")) for lvl in levels] == ["%1.", "(%2)"]
+    assert [lvl.find(qn("w:numFmt")).get(qn("w:val")) for lvl in levels] == ["decimal", "lowerLetter"]
+    indents = [lvl.find(f"{qn('w:pPr')}/{qn('w:ind')}") for lvl in levels]
+    assert [(i.get(qn("w:left")), i.get(qn("w:hanging"))) for i in indents] == [("567", "567"), ("1134", "567")]
+
+
+def nested_lists_document() -> Document:
+    """Operative paragraphs whose sub-items restart, start at (c), or are
+    bullets, then a second list going on at 5."""
+
+    def items(*labels: str) -> tuple[ListItem, ...]:
+        return tuple(ListItem(label, (TextBlock("paragraph", plain(f"text {label}")),)) for label in labels)
+
+    def item(label: str, sub: ListBlock) -> ListItem:
+        return ListItem(label, (TextBlock("paragraph", plain(f"item {label}")), sub))
+
+    sub = ListBlock("numbered_list", items("(a)", "(b)"))
+    return Document(
+        Meta(title="Nested lists", language="en"),
+        (
+            TextBlock("chapeau", plain("Decides:")),
+            ListBlock(
+                "numbered_list",
+                (
+                    item("1.", sub),
+                    item("2.", sub),
+                    item("3.", ListBlock("numbered_list", items("(c)", "(d)"))),
+                    item("4.", ListBlock("bullet_list", items("–", "–"))),
+                ),
+            ),
+            TextBlock("paragraph", plain("Between the lists.")),
+            ListBlock("numbered_list", items("5.", "6.")),
+        ),
+    )
+
+
+def test_sub_items_restart_start_and_change_format_in_word() -> None:
+    """Sub-items of item 2 number on the same Word list as those of item 1
+    (Word restarts them after item 2); a sub-list starting at (c) or made of
+    bullets takes a Word list of its own, the levels above kept."""
+    data = docx_writer.write(render_layout(nested_lists_document(), find_template("statement")))
+    word = open_docx(data)
+    numbered = _numbered(word)
+    top, _ = numbered["item 1."]
+    assert {numbered[f"item {n}."] for n in "1234"} == {(top, 0)}
+    assert numbered["text (a)"] == (top, 1)
+    assert numbered["text (c)"][1] == 1 and numbered["text (c)"][0] != top
+    assert numbered["text –"][1] == 1 and numbered["text –"][0] not in (top, numbered["text (c)"][0])
+    assert numbered["text 5."][1] == 0 and numbered["text 5."][0] not in (top, numbered["text (c)"][0])
+    numbering = word.part.numbering_part.element
+
+    def starts(num_id: int) -> dict[str, str]:
+        num = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == str(num_id))
+        return {
+            o.get(qn("w:ilvl")): o.find(qn("w:startOverride")).get(qn("w:val"))
+            for o in num.findall(qn("w:lvlOverride"))
+        }
+
+    assert starts(top) == {"0": "1", "1": "1"}
+    assert starts(numbered["text (c)"][0])["1"] == "3"
+    assert starts(numbered["text 5."][0]) == {"0": "5"}
+    types = {a.find(qn("w:multiLevelType")).get(qn("w:val")) for a in numbering.findall(qn("w:abstractNum"))}
+    assert types == {"singleLevel", "multilevel", "hybridMultilevel"}  # list 5-6; 1-4 with (a); 4 with bullets
+
+
+def deep_lists_document(depth: int = 11) -> Document:
+    """Lists nested deeper than Word's nine list levels."""
+    blocks: tuple[ListBlock | TextBlock, ...] = (TextBlock("paragraph", plain("the deepest")),)
+    for n in range(depth, 0, -1):
+        blocks = (
+            ListBlock("numbered_list", (ListItem(f"{n}.", (TextBlock("paragraph", plain(f"level {n}")), *blocks)),)),
+        )
+    return Document(Meta(title="Deep", language="en"), blocks)
+
+
+def test_lists_deeper_than_word_allows_number_on_its_last_level() -> None:
+    word = open_docx(docx_writer.write(render_layout(deep_lists_document(), find_template("statement"))))
+    numbered = _numbered(word)
+    assert [numbered[f"level {n}"][1] for n in range(1, 12)] == [0, 1, 2, 3, 4, 5, 6, 7, 8, 8, 8]
+    assert len({numbered[f"level {n}"][0] for n in range(9, 12)}) == 3  # a Word list each
+    for abstract in word.part.numbering_part.element.findall(qn("w:abstractNum")):
+        assert len(abstract.findall(qn("w:lvl"))) <= 9
 
 
 def test_footer_fields_and_page_setup(sample_docx: bytes) -> None:

@@ -16,6 +16,7 @@ from communique.render import find_template, render_layout
 from communique.writers import docx as docx_writer
 
 from .conftest import REPO, SAMPLE, corpus_files
+from .test_docx_structure import deep_lists_document, nested_lists_document
 
 VALIDATOR = REPO / "node_modules" / ".bin" / "ooxml-validator"
 
@@ -44,4 +45,11 @@ def test_published_docx_is_valid(source: Path, tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_every_block_kind_is_valid(rich_document: Document, tmp_path: Path) -> None:
     verdict = validate(docx_of(rich_document), tmp_path)
+    assert verdict["ok"] is True, verdict["errors"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("document", [nested_lists_document(), deep_lists_document()], ids=["nested", "deep"])
+def test_nested_lists_are_valid(document: Document, tmp_path: Path) -> None:
+    verdict = validate(docx_of(document), tmp_path)
     assert verdict["ok"] is True, verdict["errors"]

@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 
 import docx
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from communique.errors import CommuniqueError
@@ -69,6 +69,7 @@ def docx_text(data: bytes) -> str:
 
 
 @given(pasted_text)
+@example("1)")  # a bare label: found by the long run, the PDF dropped it
 def test_pasted_text_publishes_with_every_word_or_fails_cleanly(text: str) -> None:
     try:
         document = plaintext.read(text.encode("utf-8"), "pasted.txt")

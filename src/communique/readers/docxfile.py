@@ -11,7 +11,8 @@ edited copy reads as what it now shows:
 2. Word's own styles in a foreign file: Title, Subtitle, Heading N (or an
    outline level), Quote, List Number / List Bullet.
 3. Numbering makes list items: labels are rebuilt from each level's format
-   (`w:numFmt`, `w:lvlText`) and counters, nesting from indentation.
+   (`w:numFmt`, `w:lvlText`) and counters; an item nests by its level
+   (`w:ilvl`), then by indentation (lists that each number on level 0).
 4. Anything else is a plain paragraph whose role the plain-text reader's
    rules (`plaintext.classify`) decide, as if the text had been pasted.
 
@@ -303,6 +304,11 @@ class _Para:
     def text(self) -> str:
         return _content_text(self.content)
 
+    @property
+    def position(self) -> tuple[int, int]:
+        """How deep a list item sits: its numbering level, then its indent."""
+        return (self.num[1] if self.num else 0), self.indent
+
 
 class _Reader:
     def __init__(self, package: _Package) -> None:
@@ -444,7 +450,8 @@ class _Reader:
             if role == "decor":
                 continue
             if role and role.startswith("meta."):
-                meta_lines.setdefault(role[5:], para.text().strip())
+                text = _content_text(tuple(r for r in para.content if r.kind != "footnote_ref"))
+                meta_lines.setdefault(role[5:], text.strip())  # a title's footnote mark is not its text
                 continue
             if role == "footnote" and para.num is None:
                 footnotes.append(_footnote(para.content))
@@ -578,10 +585,10 @@ def _footnote(content: Content) -> Footnote:
 
 @dataclass
 class _Frame:
-    """An open list: its numbering, the indent of its text, its items."""
+    """An open list: its numbering, how deep it sits, its items."""
 
     key: tuple[str, int]  # abstract numbering definition and level
-    indent: int
+    position: tuple[int, int]  # numbering level, indent of its text (`_Para.position`)
     kind: str
     items: list[tuple[str, list[Block]]] = field(default_factory=list)
 
@@ -617,14 +624,14 @@ class _ListBuilder:
         key = self.numbering.list_key(*para.num)
         restart = self.numbering.restarts(*para.num) and para.num not in self.started
         while self.stack and (
-            self.stack[-1].indent > para.indent
-            or (self.stack[-1].indent == para.indent and (self.stack[-1].key != key or restart))
+            self.stack[-1].position > para.position
+            or (self.stack[-1].position == para.position and (self.stack[-1].key != key or restart))
         ):
             self.close(len(self.stack) - 1)
         if not self.stack or self.stack[-1].key != key or restart:
             level = self.numbering.level(*para.num)
             kind = "bullet_list" if level is not None and level.fmt == "bullet" else "numbered_list"
-            self.stack.append(_Frame(key, para.indent, kind))
+            self.stack.append(_Frame(key, para.position, kind))
         self.stack[-1].items.append((self.label(*para.num, restart), [block] if _text_of(block) else []))
 
     def label(self, num_id: str, ilvl: int, restart: bool) -> str:

@@ -2,8 +2,9 @@
 
 Takes a `Layout`, gives DOCX bytes. Each layout style becomes a named Word
 paragraph style built from the same definition the PDF uses (font twin,
-size, exact leading, spacing, indents, alignment, keeps); lists become Word
-numbering definitions; header and footer carry PAGE and NUMPAGES fields.
+size, exact leading, spacing, indents, alignment, keeps); a list and the
+lists nested in its items become one multi-level Word list (a list at depth
+n numbers on level n); header and footer carry PAGE and NUMPAGES fields.
 Paragraphs carry no direct formatting beyond inline emphasis: what varies
 per paragraph (a list item's later paragraphs, spacer heights, rules) gets
 a derived style based on the template's ("Operative continued", "Spacer
@@ -18,7 +19,7 @@ from __future__ import annotations
 import io
 import zipfile
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 
 import docx
 from docx.document import Document as WordDocument
@@ -37,7 +38,6 @@ from communique.layout import (
     Layout,
     LayoutBlock,
     List,
-    ListStyle,
     PageBreak,
     Paragraph,
     Rule,
@@ -61,6 +61,26 @@ def write(layout: Layout) -> bytes:
     return _DocxBuilder(layout).build()
 
 
+@dataclass
+class _WordList:
+    """One Word list (a w:num): a top-level list and the lists nested in its
+    items, one level per depth, so Word and pandoc see one nested list."""
+
+    num_id: int
+    levels: dict[int, tuple[ooxml.ListLevel, int]] = field(default_factory=dict)  # ilvl → (level, start)
+    counting: set[int] = field(default_factory=set)  # levels counting on since their last restart
+
+    def admits(self, ilvl: int, level: ooxml.ListLevel, start: int) -> bool:
+        """Whether a nested list can number on level `ilvl`: the level looks
+        the same, starts at the same value and restarts before it (a higher
+        level has numbered an item since this one last did)."""
+        return self.levels.get(ilvl, (level, start)) == (level, start) and ilvl not in self.counting
+
+    def numbered(self, ilvl: int) -> None:
+        """An item numbered on level `ilvl`: deeper levels restart, as in Word."""
+        self.counting = {d for d in self.counting if d < ilvl} | {ilvl}
+
+
 class _DocxBuilder:
     """Walks the layout once, writing into a trimmed python-docx document."""
 
@@ -68,8 +88,7 @@ class _DocxBuilder:
         self.layout = layout
         self.doc: WordDocument = docx.Document()
         self.numbering = self.doc.part.numbering_part.element
-        self.abstract_ids: dict[tuple[ListStyle, float], int] = {}
-        self.next_num_id = 1
+        self.word_lists: list[_WordList] = []
         self.derived: set[str] = set()  # derived style names made so far
 
     def build(self) -> bytes:
@@ -81,6 +100,7 @@ class _DocxBuilder:
             body.remove(paragraph)
         self._blocks(self.layout.body, self.doc, base_indent=0.0)
         self._margins()
+        self._numbering_part()
         self._properties()
         self._tidy_package()
         return _deterministic_zip(self.doc)
@@ -238,12 +258,21 @@ class _DocxBuilder:
 
     # -- blocks
 
-    def _blocks(self, blocks: tuple[LayoutBlock, ...], container: object, base_indent: float, depth: int = 0) -> None:
+    def _blocks(
+        self,
+        blocks: tuple[LayoutBlock, ...],
+        container: object,
+        base_indent: float,
+        depth: int = 0,
+        word_list: _WordList | None = None,
+    ) -> None:
+        """Write blocks; inside a list item, `depth` is the item's list depth
+        and `word_list` the Word list a nested list may join."""
         for block in blocks:
             if isinstance(block, Paragraph):
                 self._paragraph(block, container, base_indent, depth=depth)
             elif isinstance(block, List):
-                self._list(block, container, base_indent, depth)
+                self._list(block, container, base_indent, depth, word_list)
             elif isinstance(block, Image):
                 style = FIGURE_STYLE
                 if block.align != "center":
@@ -266,12 +295,14 @@ class _DocxBuilder:
     def _paragraph(
         self, block: Paragraph, container: object, base_indent: float, num_id: int | None = None, depth: int = 0
     ) -> WordParagraph:
+        """A paragraph; with `num_id`, a list item numbered at Word list level
+        `depth`, else at list depth `depth` (a later paragraph of an item)."""
         style = block.style
         if num_id is None and base_indent:
             style = self._continued_style(style, depth, base_indent)
         paragraph: WordParagraph = container.add_paragraph(style=style)  # type: ignore[attr-defined]
         if num_id is not None:
-            ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.numbering_reference(num_id))
+            ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.numbering_reference(num_id, depth))
         for run in block.runs:
             self._run(paragraph, run)
         return paragraph
@@ -299,38 +330,46 @@ class _DocxBuilder:
         text.text = run.text
         text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
-    def _list(self, block: List, container: object, base_indent: float, depth: int) -> None:
-        num_id = self._numbering(block, base_indent)
-        text_indent = base_indent + self.layout.list_style_of(block).indent
+    def _list(self, block: List, container: object, base_indent: float, depth: int, parent: _WordList | None) -> None:
+        """A list's items, numbered at level `depth` of its parent's Word list
+        when that level fits, else of a Word list of its own. Word has nine
+        levels: a list nested deeper numbers on the last, in a list of its own."""
+        style = self.layout.list_style_of(block)
+        text_indent = base_indent + style.indent
+        font = FAMILIES[self._label_font(block)].word_name
+        level = ooxml.ListLevel(style.format, style.label, style.bullet, text_indent, style.hanging, font)
+        ilvl = min(depth, ooxml.DEEPEST_LEVEL)
+        word_list = parent
+        if word_list is None or not word_list.admits(ilvl, level, block.start):
+            # A list of its own; it keeps the levels above for a Word user who promotes an item.
+            above = {i: v for i, v in parent.levels.items() if i < ilvl} if parent else {}
+            word_list = _WordList(len(self.word_lists) + 1, above)
+            self.word_lists.append(word_list)
+        word_list.levels[ilvl] = (level, block.start)
         for item in block.items:
             labelled = False
             for child in item.blocks:
                 if isinstance(child, Paragraph) and not labelled:
-                    self._paragraph(child, container, text_indent, num_id)
+                    self._paragraph(child, container, text_indent, word_list.num_id, ilvl)
+                    word_list.numbered(ilvl)
                     labelled = True
                 else:
-                    self._blocks((child,), container, text_indent, depth + 1)
+                    self._blocks((child,), container, text_indent, depth + 1, word_list)
 
-    def _numbering(self, block: List, base_indent: float) -> int:
-        """A numbering instance for this list, restarting at its start."""
-        style = self.layout.list_style_of(block)
-        key = (style, base_indent)
-        if key not in self.abstract_ids:
-            abstract_id = len(self.abstract_ids)
-            font = FAMILIES[self._label_font(block)].word_name
-            abstract = ooxml.abstract_numbering(
-                abstract_id, style.format, style.label, style.bullet, base_indent + style.indent, style.hanging, font
-            )
-            first_num = self.numbering.find(qn("w:num"))
-            if first_num is None:
-                self.numbering.append(abstract)
-            else:
-                first_num.addprevious(abstract)
-            self.abstract_ids[key] = abstract_id
-        num_id = self.next_num_id
-        self.next_num_id += 1
-        self.numbering.append(ooxml.numbering_instance(num_id, self.abstract_ids[key], block.start))
-        return num_id
+    def _numbering_part(self) -> None:
+        """A numbering definition per distinct set of levels, and each Word
+        list as an instance of it restarting every level at its start."""
+        abstract_ids: dict[tuple[ooxml.ListLevel, ...], int] = {}
+        instances = []
+        for word_list in self.word_lists:
+            ilvls = range(len(word_list.levels))  # levels 0..n: a list nests in an item of its parent
+            levels = tuple(word_list.levels[i][0] for i in ilvls)
+            if levels not in abstract_ids:
+                abstract_ids[levels] = len(abstract_ids)
+                self.numbering.append(ooxml.abstract_numbering(abstract_ids[levels], levels))
+            starts = [word_list.levels[i][1] for i in ilvls]
+            instances.append(ooxml.numbering_instance(word_list.num_id, abstract_ids[levels], starts))
+        self.numbering.extend(instances)
 
     def _label_font(self, block: List) -> str:
         """Labels take the font of the item text they stand before."""

@@ -9,6 +9,9 @@ of a point for borders.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from lxml import etree
@@ -188,43 +191,79 @@ def bottom_border(thickness: float, color: str) -> etree._Element:
     return borders
 
 
-def numbering_reference(num_id: int) -> etree._Element:
+def numbering_reference(num_id: int, ilvl: int = 0) -> etree._Element:
+    """A paragraph's place in a list: numbering instance and level (0-based depth)."""
     num_pr = element("w:numPr")
-    child(num_pr, "w:ilvl", val="0")
+    child(num_pr, "w:ilvl", val=str(ilvl))
     child(num_pr, "w:numId", val=str(num_id))
     return num_pr
 
 
 # ---------------------------------------------------------------- numbering
 
+DEEPEST_LEVEL = 8  # a Word list has nine levels, w:ilvl 0-8
 
-def abstract_numbering(
-    abstract_id: int, fmt: ListFormat, label: str, bullet: str, indent: float, hanging: float, font: str
-) -> etree._Element:
-    """A one-level numbering definition: format, label pattern, hanging indent."""
+
+@dataclass(frozen=True)
+class ListLevel:
+    """One level of a Word list: label format and pattern (the layout's,
+    with %1 for the number), bullet, where the item text starts (from the
+    margin), how far the label hangs out, and the label's font."""
+
+    fmt: ListFormat
+    label: str
+    bullet: str
+    indent: float
+    hanging: float
+    font: str
+
+
+def abstract_numbering(abstract_id: int, levels: Sequence[ListLevel]) -> etree._Element:
+    """A numbering definition with one w:lvl per depth. No w:lvlRestart: by
+    default a level restarts whenever a higher level numbers an item, so the
+    sub-items of each item count afresh."""
     abstract = element("w:abstractNum", abstractNumId=str(abstract_id))
-    child(abstract, "w:multiLevelType", val="singleLevel")
-    level = child(abstract, "w:lvl", ilvl="0")
-    child(level, "w:start", val="1")
-    child(level, "w:numFmt", val=_NUMBER_FORMATS[fmt])
-    child(level, "w:suff", val="tab")
-    child(level, "w:lvlText", val=bullet if fmt == "bullet" else label)
-    child(level, "w:lvlJc", val="left")
-    ppr = child(level, "w:pPr")
-    tabs = child(ppr, "w:tabs")
-    child(tabs, "w:tab", val="num", pos=twips(indent))
-    child(ppr, "w:ind", left=twips(indent), hanging=twips(hanging))
-    rpr = child(level, "w:rPr")
-    rpr.append(fonts(font))
+    child(abstract, "w:multiLevelType", val=_multi_level_type(levels))
+    for ilvl, level in enumerate(levels):
+        abstract.append(_level(ilvl, level))
     return abstract
 
 
-def numbering_instance(num_id: int, abstract_id: int, start: int) -> etree._Element:
-    """One list in the document: its own counter, restarting at `start`."""
+def _multi_level_type(levels: Sequence[ListLevel]) -> str:
+    """What the spec calls the definition: one level; levels of one kind
+    (all numbers or all bullets); or a hybrid of both."""
+    if len(levels) == 1:
+        return "singleLevel"
+    return "multilevel" if len({level.fmt == "bullet" for level in levels}) == 1 else "hybridMultilevel"
+
+
+def _level(ilvl: int, level: ListLevel) -> etree._Element:
+    """A w:lvl: format, label text and hanging indent. Word numbers a level
+    with its own placeholder (%1 on level 0, %2 on level 1, ...)."""
+    node = element("w:lvl", ilvl=str(ilvl))
+    child(node, "w:start", val="1")
+    child(node, "w:numFmt", val=_NUMBER_FORMATS[level.fmt])
+    child(node, "w:suff", val="tab")
+    text = level.bullet if level.fmt == "bullet" else level.label.replace("%1", f"%{ilvl + 1}")
+    child(node, "w:lvlText", val=text)
+    child(node, "w:lvlJc", val="left")
+    ppr = child(node, "w:pPr")
+    tabs = child(ppr, "w:tabs")
+    child(tabs, "w:tab", val="num", pos=twips(level.indent))
+    child(ppr, "w:ind", left=twips(level.indent), hanging=twips(level.hanging))
+    rpr = child(node, "w:rPr")
+    rpr.append(fonts(level.font))
+    return node
+
+
+def numbering_instance(num_id: int, abstract_id: int, starts: Sequence[int]) -> etree._Element:
+    """One list in the document: its own counters, level n starting (and
+    restarting) at `starts[n]`."""
     num = element("w:num", numId=str(num_id))
     child(num, "w:abstractNumId", val=str(abstract_id))
-    override = child(num, "w:lvlOverride", ilvl="0")
-    child(override, "w:startOverride", val=str(start))
+    for ilvl, start in enumerate(starts):
+        override = child(num, "w:lvlOverride", ilvl=str(ilvl))
+        child(override, "w:startOverride", val=str(start))
     return num
 
 

@@ -91,9 +91,10 @@ def render(layout: Layout) -> bytes:
 def _render(layout: Layout) -> bytes:
     register_pdf_fonts()
     styles = {name: _paragraph_style(style) for name, style in layout.styles.items()}
-    # A zero-height spacer first: reportlab drops the first paragraph's space
-    # before at the top of the page, Word and LibreOffice keep it.
-    story = [RLSpacer(1, 0), *_flowables(layout.body, layout, styles, base_indent=0.0)]
+    # A hair of a spacer first (a zero one does not count): reportlab drops
+    # the first paragraph's space before at the top of the page, Word and
+    # LibreOffice keep it.
+    story = [RLSpacer(1, 0.01), *_flowables(layout.body, layout, styles, base_indent=0.0)]
     page = layout.page
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
@@ -235,6 +236,8 @@ def _paragraph(
             bulletIndent=style.leftIndent + base_indent - hanging,
         )
     markup = paragraph_markup(block.runs, layout.styles[block.style])
+    if label is not None and not markup:
+        markup = "\u00a0"  # reportlab draws no label beside an empty paragraph
     if label:  # a <bullet> tag, not bulletText: reportlab draws bulletText raw, without markup or fallback fonts
         markup = f"<bullet>{_escape_label(label, layout.styles[block.style])}</bullet>{markup}"
     flowable = RLParagraph(markup, style)
