@@ -49,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected failure")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    build = commands.add_parser("build", help="publish source files (.txt, .json) as PDF, DOCX and JSON")
+    build = commands.add_parser("build", help="publish source files (.txt, .md, .json, .docx, archived .pdf) as PDF, DOCX and JSON")
     build.add_argument("files", nargs="*", type=Path, metavar="FILE", help="source files to publish")
     build.add_argument("--sample", action="store_true", help="publish the bundled sample statement")
     build.add_argument(

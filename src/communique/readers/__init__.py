@@ -11,13 +11,15 @@ from pathlib import Path
 
 from communique.errors import CommuniqueError
 from communique.model import Document
-from communique.readers import docxfile, jsonfile, pdffile, plaintext
+from communique.readers import docxfile, jsonfile, markdown, pdffile, plaintext
 
 Reader = Callable[[bytes, str], Document]
 
 READERS: dict[str, Reader] = {
     ".txt": plaintext.read,
     ".text": plaintext.read,
+    ".md": markdown.read,
+    ".markdown": markdown.read,
     ".json": jsonfile.read,
     ".docx": docxfile.read,
     ".pdf": pdffile.read,

@@ -1,0 +1,461 @@
+"""Markdown with YAML front matter to a `Document`.
+
+The front matter (`---` … `---` at the very top) gives the metadata fields
+(kind, title, subtitle, language, issuer, reference, date, place), each as
+written (`language: no` is Norwegian, `reference: 057` keeps its zero);
+`date` must be a real date (YYYY-MM-DD, YYYY-MM or YYYY; a timestamp gives
+its date). The body is CommonMark, read with markdown-it-py with raw HTML
+off, so `<b>` stays text (entities such as `&amp;` are decoded, as
+CommonMark says). What Markdown marks up, it decides:
+
+- the first `# H1` is the title unless the front matter has one (an H1
+  repeating it is dropped; any other H1 is a level-1 heading); `##` is
+  level 1, `###` level 2 … (the title sits above level 1, as in the
+  templates' outline levels);
+- ordered and bullet lists keep their labels as written ("3)", "-"), and
+  nested lists go into their item's blocks; a blockquote's text is `quote`;
+- `*em*`, `**strong**`, links with their href (when styles nest, the
+  strongest wins: link, strong, emphasis); code spans, code blocks and
+  image alt texts are plain text; a thematic break is dropped;
+- a hard line break (two trailing spaces or a backslash) ends a block: the
+  model has no line break, and the lines a writer breaks by hand
+  (signature, address, place and date) are separate blocks in it; a soft
+  break is a space;
+- footnotes, minimally: a top-level paragraph `[^1]: text` is footnote
+  "1" (one paragraph), and `[^1]` in text refers to it.
+
+What Markdown does not say — recital, chapeau, closing formula, signature,
+place and date … — the plain-text rules (`plaintext.classify`) decide for
+top-level paragraphs, as if the text had been pasted; the metadata they
+find fills fields the front matter left empty. Paragraphs inside lists
+and quotes are left as they are: "(a)" in an item's text stays text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, fields, replace
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock, paragraph
+from markdown_it.token import Token
+
+from communique.errors import CommuniqueError
+from communique.model import (
+    Block,
+    Content,
+    Document,
+    Footnote,
+    Inline,
+    InlineKind,
+    ListBlock,
+    ListItem,
+    Meta,
+    TextBlock,
+    content_text,
+    is_iso_date,
+    plain,
+)
+from communique.readers import plaintext
+from communique.readers.decoding import decode
+
+
+def read(data: bytes, source: str) -> Document:
+    """Read a Markdown file's bytes; errors name `source` and the line."""
+    try:
+        text = decode(data, source).text
+        front, body, body_line = _split_front_matter(text)
+        fields_given = _front_matter(front) if front is not None else {}
+        return _document(fields_given, body, body_line)
+    except CommuniqueError as err:
+        raise err.located(source) from None
+
+
+# ---------------------------------------------------------------- front matter
+
+_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Meta))
+_FIRST_YAML_LINE = 2  # the front matter's YAML starts on the file's second line
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*")
+_NULL = "tag:yaml.org,2002:null"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+
+
+def _split_front_matter(text: str) -> tuple[str | None, str, int]:
+    """The front matter's YAML (None without one), the body with the front
+    matter's lines blanked (so markdown-it's line numbers are the file's),
+    and the body's first line."""
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        return None, text, 1
+    for end in range(1, len(lines)):
+        if lines[end].rstrip() in ("---", "..."):
+            body = "\n" * (end + 1) + "\n".join(lines[end + 1 :])
+            return "\n".join(lines[1:end]), body, end + 2
+    raise CommuniqueError("invalid YAML front matter: no closing '---' line", line=1)
+
+
+def _front_matter(yaml_text: str) -> dict[str, str]:
+    """Metadata fields from the front matter. YAML is composed, never
+    constructed: no Python objects are built, and each value is taken as
+    written, so `language: no` is Norwegian, not False, and every key and
+    value keeps its line for error messages."""
+    try:
+        root = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        line = mark.line + _FIRST_YAML_LINE if mark is not None else 1
+        raise CommuniqueError(f"invalid YAML front matter: {err.problem or err.context}", line=line) from None
+    except yaml.YAMLError as err:
+        raise CommuniqueError(f"invalid YAML front matter: {err}", line=1) from None
+    except RecursionError:
+        raise CommuniqueError("invalid YAML front matter: nested too deeply", line=1) from None
+    if root is None:
+        return {}
+    if not isinstance(root, yaml.MappingNode):
+        raise CommuniqueError(
+            "invalid YAML front matter: expected fields as 'name: value' lines",
+            line=root.start_mark.line + _FIRST_YAML_LINE,
+        )
+    values: dict[str, str] = {}
+    seen: set[str] = set()
+    for key, node in root.value:
+        line = key.start_mark.line + _FIRST_YAML_LINE
+        name = key.value if isinstance(key, yaml.ScalarNode) else None
+        if name not in _FIELDS:
+            raise CommuniqueError(
+                f"unknown front matter field {name!r} (known: {', '.join(_FIELDS)})"
+                if name is not None
+                else "a front matter field name must be a word",
+                line=line,
+            )
+        if name in seen:
+            raise CommuniqueError(f"front matter field {name!r} is given twice", line=line)
+        seen.add(name)
+        value = _field_value(name, node)
+        if value is not None:
+            values[name] = value
+    return values
+
+
+def _field_value(name: str, node: yaml.Node) -> str | None:
+    """One field's text as written, checked; None when empty or null."""
+    line = node.start_mark.line + _FIRST_YAML_LINE
+    if not isinstance(node, yaml.ScalarNode):
+        raise CommuniqueError(f"front matter field {name!r} must be text, not a list or mapping", line=line)
+    if node.tag == _NULL:
+        return None
+    value = _SPACES.sub(" ", str(node.value)).strip()
+    if not value:
+        return None
+    if name == "date":
+        if node.tag == _TIMESTAMP:
+            value = value[:10]  # "2022-01-11T10:00:00+03:00": the date as written, not converted to UTC
+        if not is_iso_date(value):
+            raise CommuniqueError(
+                f"front matter date {str(node.value)!r} is not a real date (YYYY-MM-DD, YYYY-MM or YYYY)", line=line
+            )
+    if name == "language" and not _LANGUAGE_TAG.fullmatch(value):
+        raise CommuniqueError(f"front matter language {value!r} is not a BCP 47 tag (tr, en, kk-Latn …)", line=line)
+    return value
+
+
+# ---------------------------------------------------------------- parsing
+
+_MAX_NESTING = 20  # markdown-it's own limit; deeper content would be dropped silently
+_FOOTNOTE_DEFINITION = re.compile(r"\[\^([^\]\s]+)\]:[ \t]*")
+_FOOTNOTE_REF = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+def _footnote_definition(state: StateBlock, start_line: int, end_line: int, silent: bool) -> bool:
+    """A line starting `[^1]:` opens a paragraph (read as a footnote later),
+    never a link reference definition, which would swallow its text."""
+    start = state.bMarks[start_line] + state.tShift[start_line]
+    if state.sCount[start_line] - state.blkIndent >= 4 or not _FOOTNOTE_DEFINITION.match(state.src, start):
+        return False
+    return silent or paragraph(state, start_line, end_line, silent)
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "maxNesting": _MAX_NESTING})
+    md.block.ruler.before("reference", "footnote_definition", _footnote_definition, {"alt": ["paragraph"]})
+    return md
+
+
+def _parse(body: str) -> list[Token]:
+    """markdown-it's tokens; nesting beyond its limit is an error, not lost text."""
+    tokens = _parser().parse(body)
+    for token in tokens:
+        # Inside a container opened at this level, markdown-it stops reading.
+        if (
+            token.nesting == 1
+            and token.level >= _MAX_NESTING - 1
+            and token.type not in ("paragraph_open", "heading_open")
+        ):
+            raise CommuniqueError("lists and quotes are nested too deeply", line=_line(token))
+    return tokens
+
+
+def _line(token: Token) -> int | None:
+    return token.map[0] + 1 if token.map else None
+
+
+# ---------------------------------------------------------------- inline
+
+_STYLE_OF: dict[str, InlineKind] = {"em_open": "emphasis", "strong_open": "strong", "link_open": "link"}
+_CLOSERS = {"em_close", "strong_close", "link_close"}
+_RANK = {"emphasis": 1, "strong": 2, "link": 3}
+_SPACES = re.compile(r"[ \n]+")
+
+
+def _lines(children: list[Token] | None, *, split: bool = True) -> list[Content]:
+    """Inline tokens as runs; a hard break starts a new line when `split`
+    (else it is a space, like a soft break)."""
+    lines: list[list[Inline]] = [[]]
+    open_styles: list[tuple[Inline, int]] = []  # style, number of runs in the line when it opened
+    for token in children or []:
+        if token.type in _STYLE_OF:
+            href = token.attrs.get("href")
+            style = Inline(_STYLE_OF[token.type], "", None if href is None else str(href))
+            open_styles.append((style, len(lines[-1])))
+            continue
+        if token.type in _CLOSERS:
+            style, opened_at = open_styles.pop()
+            if style.kind == "link" and len(lines[-1]) == opened_at:  # [](url): show the address
+                lines[-1].append(Inline("link", style.href or "", style.href))
+            continue
+        if token.type == "hardbreak" and split:
+            lines.append([])
+            continue
+        if token.type in ("softbreak", "hardbreak"):
+            text = " "
+        elif token.type == "image":
+            text = content_text(tuple(run for line in _lines(token.children, split=False) for run in line))
+        else:  # text, code_inline and anything else with text
+            text = token.content
+        strongest = max((s for s, _ in open_styles), key=lambda s: _RANK[s.kind], default=None)
+        lines[-1].append(Inline(strongest.kind, text, strongest.href) if strongest else Inline("text", text))
+    return [_tidy(line) for line in lines]
+
+
+def _tidy(runs: Iterable[Inline]) -> Content:
+    """Runs with spaces collapsed and trimmed, neighbours of one style merged."""
+    out: list[Inline] = []
+    for run in runs:
+        text = _SPACES.sub(" ", run.text)
+        if not out or out[-1].text.endswith(" "):
+            text = text.lstrip(" ")
+        if not text:
+            continue
+        if out and (out[-1].kind, out[-1].href) == (run.kind, run.href):
+            out[-1] = Inline(run.kind, out[-1].text + text, run.href)
+        else:
+            out.append(Inline(run.kind, text, run.href))
+    while out and not out[-1].text.rstrip(" "):
+        out.pop()
+    if out:
+        out[-1] = Inline(out[-1].kind, out[-1].text.rstrip(" "), out[-1].href)
+    return tuple(out)
+
+
+def _one_line(children: list[Token] | None) -> Content:
+    return _lines(children, split=False)[0]
+
+
+# ---------------------------------------------------------------- blocks
+
+
+@dataclass(frozen=True)
+class _H1:
+    """A top-level `# H1`: the title, or a level-1 heading."""
+
+    content: Content
+
+
+class _Blocks:
+    """markdown-it's flat token stream turned into model blocks."""
+
+    def __init__(self, tokens: list[Token]) -> None:
+        self.tokens = tokens
+        self.pos = 0
+
+    def take(self) -> Token:
+        token = self.tokens[self.pos]
+        self.pos += 1
+        return token
+
+    def inline(self) -> Token:
+        """The inline token of a paragraph or heading, skipping its close."""
+        inline = self.take()
+        self.take()
+        return inline
+
+    def blocks(self, until: str | None = None) -> list[Block | _H1]:
+        """Blocks up to the `until` closing token (the end at the top level)."""
+        out: list[Block | _H1] = []
+        top = until is None
+        while self.pos < len(self.tokens):
+            token = self.take()
+            if token.type == until:
+                break
+            if token.type == "paragraph_open":
+                out.extend(self.paragraph(top))
+            elif token.type == "heading_open":
+                content = _one_line(self.inline().children)
+                level = int(token.tag[1:])
+                if content:
+                    out.append(_H1(content) if level == 1 and top else TextBlock("heading", content, max(1, level - 1)))
+            elif token.type in ("bullet_list_open", "ordered_list_open"):
+                out.append(self.list(token))
+            elif token.type == "blockquote_open":
+                out.extend(_as_quote(b) for b in self.blocks("blockquote_close") if not isinstance(b, _H1))
+            elif token.type in ("code_block", "fence"):
+                content = _tidy(plain(token.content))
+                if content:
+                    out.append(TextBlock("paragraph", content))
+            # "hr" and anything without text: nothing to keep
+        return out
+
+    def paragraph(self, top: bool) -> list[Block]:
+        """A paragraph: a block per hard-broken line, or a footnote."""
+        children = self.inline().children
+        if top:
+            content = _one_line(children)
+            match = _FOOTNOTE_DEFINITION.match(content[0].text) if content and content[0].kind == "text" else None
+            if match:
+                rest = content[0].text[match.end() :]
+                return [Footnote(match.group(1), (*plain(rest), *content[1:]))]
+        return [TextBlock("paragraph", line) for line in _lines(children) if line]
+
+    def list(self, opening: Token) -> ListBlock:
+        """A list whose items keep their labels as written."""
+        ordered = opening.type == "ordered_list_open"
+        closing = "ordered_list_close" if ordered else "bullet_list_close"
+        items: list[ListItem] = []
+        while (token := self.take()).type != closing:
+            if token.type == "list_item_open":
+                label = f"{token.info}{token.markup}" if ordered else token.markup
+                blocks = [b for b in self.blocks("list_item_close") if not isinstance(b, _H1)]
+                items.append(ListItem(label, tuple(blocks)))
+        return ListBlock("numbered_list" if ordered else "bullet_list", tuple(items))
+
+
+def _as_quote(block: Block) -> Block:
+    if isinstance(block, TextBlock):
+        return TextBlock("quote", block.content)
+    return block
+
+
+# ---------------------------------------------------------------- the document
+
+
+def _document(given: dict[str, str], body: str, body_line: int) -> Document:
+    entries = _Blocks(_parse(body)).blocks()
+    footnotes = [entry for entry in entries if isinstance(entry, Footnote)]
+    labels = {note.label for note in footnotes}
+    title = given.get("title")
+    blocks: list[Block] = []
+    for entry in entries:
+        if isinstance(entry, Footnote):
+            continue
+        if isinstance(entry, _H1):
+            text = _title_text(entry.content, labels)
+            if title is None or text == title:
+                title = title or text
+                continue  # the title: no block
+            entry = TextBlock("heading", entry.content, 1)
+        blocks.append(entry)
+    if not blocks and title is None:
+        raise CommuniqueError("the document has no text", line=body_line)
+    meta, classified = _classify(replace(Meta(**given), title=title), blocks)
+    return Document(meta=meta, blocks=(*(_with_refs(b, labels) for b in classified), *footnotes))
+
+
+def _title_text(content: Content, labels: set[str]) -> str:
+    runs = _refs_in(content, labels)
+    return content_text(tuple(run for run in runs if run.kind != "footnote_ref"))
+
+
+def _key(text: str) -> str:
+    """A paragraph as the plain-text rules see it."""
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _classify(meta: Meta, blocks: list[Block]) -> tuple[Meta, list[Block]]:
+    """Roles for top-level paragraphs by the plain-text rules, which see the
+    whole text as pasted (title, headings, quotes, list items with their
+    labels); what they find fills the metadata the front matter left empty."""
+    texts = [meta.title] if meta.title else []
+    for block in blocks:
+        if isinstance(block, TextBlock):
+            texts.append(block.text())
+        elif isinstance(block, ListBlock):
+            for item in block.items:
+                first = next((b.text() for b in item.blocks if isinstance(b, TextBlock)), "…")
+                texts.append(f"{item.label if block.kind == 'numbered_list' else '-'} {first}")
+    found_meta, found = plaintext.classify(texts)
+    kinds: dict[str, list[str]] = {}
+    for block in found:
+        if isinstance(block, TextBlock):
+            kinds.setdefault(block.text(), []).append(block.kind)
+    title = meta.title
+    subtitle = meta.subtitle
+    out: list[Block] = []
+    for block in blocks:
+        if not (isinstance(block, TextBlock) and block.kind == "paragraph"):
+            out.append(block)
+            continue
+        key = _key(block.text())
+        if title is None and key == found_meta.title:
+            title = key  # a paragraph shaped like a title, where Markdown gave none
+            continue
+        if subtitle is None and key == found_meta.subtitle and found_meta.title == title:
+            subtitle = key
+            continue
+        kind = (kinds.get(key) or ["paragraph"]).pop(0)
+        out.append(replace(block, kind="paragraph" if kind == "heading" else kind))
+    merged = replace(
+        meta,
+        title=title,
+        subtitle=subtitle,
+        language=meta.language or found_meta.language,
+        reference=meta.reference or found_meta.reference,
+        date=meta.date or found_meta.date,
+        place=meta.place or found_meta.place,
+    )
+    return merged, out
+
+
+# ---------------------------------------------------------------- footnote references
+
+
+def _refs_in(content: Content, labels: set[str]) -> Content:
+    """`[^1]` markers of defined footnotes as `footnote_ref` runs."""
+    if not labels:
+        return content
+    out: list[Inline] = []
+    for run in content:
+        if run.kind == "link":
+            out.append(run)
+            continue
+        last = 0
+        for match in _FOOTNOTE_REF.finditer(run.text):
+            if match.group(1) not in labels:
+                continue
+            if match.start() > last:
+                out.append(replace(run, text=run.text[last : match.start()]))
+            out.append(Inline("footnote_ref", match.group(1)))
+            last = match.end()
+        if last < len(run.text):
+            out.append(replace(run, text=run.text[last:]))
+    return tuple(out)
+
+
+def _with_refs(block: Block, labels: set[str]) -> Block:
+    if isinstance(block, TextBlock):
+        return replace(block, content=_refs_in(block.content, labels))
+    if isinstance(block, ListBlock):
+        items = tuple(replace(item, blocks=tuple(_with_refs(b, labels) for b in item.blocks)) for item in block.items)
+        return replace(block, items=items)
+    return block
