@@ -82,7 +82,7 @@ def _items(document: Document, kind: str, nested: bool | None) -> int:
 
 
 def _model_text(document: Document) -> str:
-    parts = [document.meta.title or "", document.meta.subtitle or ""]
+    parts = [document.meta.title or "", document.meta.subtitle or "", document.meta.issuer or ""]
     for _, block in _walk(document.blocks):
         if isinstance(block, ListBlock):
             parts.extend(item.label for item in block.items)

@@ -497,6 +497,10 @@ def test_recital_run_without_numbered_operative_part() -> None:
         ("2002.09.20.", "2002-09-20"),
         ("20.09.2002", "2002-09-20"),
         ("2002-09-20", "2002-09-20"),
+        ("«3» марта 2023 г.", "2023-03-03"),
+        ("11.01.2022 18:35", "2022-01-11"),
+        ("2023. február 6., hétfő", "2023-02-06"),
+        ("11 January 2022, Tuesday", "2022-01-11"),
     ],
 )
 def test_dates_are_parsed(written: str, iso: str) -> None:

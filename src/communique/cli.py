@@ -18,6 +18,7 @@ from pathlib import Path
 
 from communique import __version__
 from communique.errors import CommuniqueError
+from communique.layout import image_format
 from communique.publish import Options, build_file
 from communique.readers import MAX_INPUT_BYTES
 from communique.render import find_template, list_templates
@@ -49,7 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the full traceback of an unexpected failure")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    build = commands.add_parser("build", help="publish source files (.txt, .md, .json, .docx, archived .pdf) as PDF, DOCX and JSON")
+    build = commands.add_parser(
+        "build", help="publish source files (.txt, .md, .json, .docx, archived .pdf) as PDF, DOCX and JSON"
+    )
     build.add_argument("files", nargs="*", type=Path, metavar="FILE", help="source files to publish")
     build.add_argument("--sample", action="store_true", help="publish the bundled sample statement")
     build.add_argument(
@@ -148,8 +151,9 @@ def _build(args: argparse.Namespace) -> int:
             dt.date.fromisoformat(args.date)
         except ValueError:
             raise _UsageError(f"build: --date {args.date!r} is not a date as YYYY-MM-DD") from None
-    if args.logo is not None and not args.logo.is_file():
-        raise _UsageError(f"build: --logo {str(args.logo)!r}: no such file")
+    if args.logo is not None and image_format(args.logo) is None:
+        problem = "not a PNG or JPEG image" if args.logo.is_file() else "no such file"
+        raise _UsageError(f"build: --logo {str(args.logo)!r}: {problem}")
     stems = [f.stem for f in files]
     duplicates = sorted({s for s in stems if stems.count(s) > 1})
     if duplicates:

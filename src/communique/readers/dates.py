@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
 
-from babel.dates import get_month_names
+from babel.dates import get_day_names, get_month_names
 
 _LOCALES = ("tr", "en", "ru", "az", "kk", "ky", "uz", "uz_Cyrl", "tk", "hu")
 
@@ -44,6 +44,8 @@ _WORD = r"[^\W\d_]+"
 _DAY = r"(?P<d>\d{1,2})"
 _YEAR = r"(?P<y>\d{4})"
 _MONTH = rf"(?P<m>{_WORD})"
+# Russian official style quotes the day: «11» января, "11" января.
+_QUOTED_DAY = rf"[«\"“„]?{_DAY}[»\"”“]?"
 # An ordinal or case ending glued to a number: "11-nji", "20-i", "21st", "11."
 _NUM_END = r"(?:st|nd|rd|th|-[^\W\d_]{1,5}(?=\s)|\.)?"
 # A word naming the year: "yılı", "года", "jylǵy", "-yil", "évi", "г."
@@ -52,8 +54,8 @@ _YEAR_WORD = r"(?:-?\s?[^\W\d_]{1,7}\.?){0,2}"
 _PATTERNS: tuple[re.Pattern[str], ...] = tuple(
     re.compile(p)
     for p in (
-        # 11 Ocak 2022 · 11 января 2022 года · 11 yanvar 2022-ci il · 11-nji ýanwar 2022
-        rf"(?<![\d.]){_DAY}{_NUM_END}[\s-]*{_MONTH},?\s+{_YEAR}(?!\d)",
+        # 11 Ocak 2022 · 11 января 2022 года · 11 yanvar 2022-ci il · 11-nji ýanwar 2022 · «11» января 2022 г.
+        rf"(?<![\d.]){_QUOTED_DAY}{_NUM_END}[\s-]*{_MONTH},?\s+{_YEAR}(?!\d)",
         # January 11, 2022 · January 11th 2022
         rf"(?<![\w.]){_MONTH}\s+{_DAY}{_NUM_END},?\s+{_YEAR}(?!\d)",
         # 2020 jylǵy 21 qazan · 2022-yil 11-yanvar · 2022-жылдын 11-январы
@@ -103,6 +105,24 @@ def _month_table() -> dict[str, int]:
         if name[-1] in "ьй" and len(name) >= 5:
             table.setdefault(name[:-1], number)
     return table
+
+
+@cache
+def _weekdays() -> frozenset[str]:
+    return frozenset(
+        fold(name)
+        for locale in _LOCALES
+        for context in ("format", "stand-alone")
+        for width in ("wide", "abbreviated")
+        for name in get_day_names(width, context, locale).values()
+        if len(name.rstrip(".")) >= 3  # not the one-letter abbreviations
+    )
+
+
+def is_weekday(word: str) -> bool:
+    """Whether `word` names a day of the week ("Tuesday", "вторник", "kedd"),
+    as a date line may open: "Tuesday, 11 January 2022"."""
+    return fold(word.strip(" ,.")) in _weekdays()
 
 
 def month_number(word: str) -> int | None:
@@ -155,9 +175,20 @@ def parse_date(text: str) -> str | None:
     if len(found) != 1 or found[0].start != 0:
         return None
     rest = stripped[found[0].end :].strip()
-    if rest and not re.fullmatch(r"-?[^\W\d_]{1,6}\.?(\s[^\W\d_]{1,3}\.?)?", rest):
+    if rest and not _may_follow_date(rest):
         return None
     return found[0].iso
+
+
+_YEAR_WORD_AFTER = re.compile(r"-?[^\W\d_]{1,6}\.?(\s[^\W\d_]{1,3}\.?)?")
+_TIME_AFTER = re.compile(r"[,–—-]?\s*\d{1,2}:\d{2}(?:\s?(?:[AaPp]\.?[Mm]\.?|GMT[+-]?\d*|UTC[+-]?\d*))?")
+
+
+def _may_follow_date(rest: str) -> bool:
+    """What may follow a date on a date line: a year word ("года", "г.",
+    "yılı"), a time ("18:35": web pages print one) or a weekday
+    ("2023. február 6., hétfő")."""
+    return bool(_YEAR_WORD_AFTER.fullmatch(rest) or _TIME_AFTER.fullmatch(rest)) or is_weekday(rest.lstrip(", "))
 
 
 def citation_date(text: str, year: int) -> str | None:

@@ -20,7 +20,8 @@ _LETTERS: dict[str, dict[str, float]] = {
     "tr": {"ğ": 1, "ı": 1, "ş": 1, "İ": 1, "ç": 0.5, "ö": 0.3, "ü": 0.3},
     "az": {"ə": 4, "Ə": 4, "ğ": 1, "ı": 1, "ş": 1, "İ": 1, "ç": 0.5, "x": 0.3, "q": 0.3},
     "tk": {"ň": 4, "Ň": 4, "ž": 3, "ä": 2, "ý": 2, "Ý": 2, "ş": 1, "ç": 0.5, "w": 0.3},
-    "kk-Latn": {"ǵ": 4, "Ǵ": 4, "ń": 4, "ý": 1.5, "ı": 1, "á": 1, "ó": 1, "ú": 1, "q": 0.5, "ñ": 2, "ū": 3},
+    # Kazakh Latin: the 2018 alphabet (ǵ, ń, ý, á) and the 2021 one (ñ, ū, ä, ğ, ş)
+    "kk-Latn": {"ǵ": 4, "Ǵ": 4, "ń": 4, "ý": 1.5, "ı": 1, "á": 1, "ó": 1, "ú": 1, "q": 0.5, "ñ": 4, "ū": 4, "ä": 1},
     "uz": {"\u02bb": 4, "\u02bc": 1, "q": 0.3, "x": 0.3},
     "hu": {"ő": 4, "ű": 4, "Ő": 4, "Ű": 4, "é": 1, "á": 0.7, "í": 0.7, "ó": 0.5, "ú": 0.5},
     "en": {"w": 0.2},
@@ -41,7 +42,7 @@ _WORDS: dict[str, frozenset[str]] = {
     "tr": _words("ve bir bu ile için olarak olan da de ilişkin tarafından göre ise veya"),
     "az": _words("və bir bu ilə üçün olan da də ki barədə tərəfindən həmçinin"),
     "tk": _words("we bilen üçin bu hem boýunça hakynda ýaly bolup"),
-    "kk-Latn": _words("jáne men boıynsha týraly osy bul úshin retinde"),
+    "kk-Latn": _words("jáne men boıynsha týraly osy bul úshin retinde jäne boiynşa turaly üşın retınde"),
     "uz": _words("va bilan uchun bu ham boʻyicha bo'yicha yil hamda tomonidan"),
     "hu": _words("a az és hogy nem egy is szerint valamint között"),
     "en": _words("the and of to in that for is with on by"),

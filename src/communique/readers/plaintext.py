@@ -13,7 +13,8 @@ Two steps, each usable alone:
    ";" before the operative part), chapeau (":" before a list), numbered,
    lettered and bullet lists with nesting, headings, quotes, closing
    paragraphs, then the trailing zone (closing formula, signature, place and
-   date, reference number, other metadata lines) and footnotes.
+   date, reference number, other metadata lines) and footnotes. The
+   recognisers of those framing lines live in `metadata_lines`.
 
 No text is ever dropped: whatever is not recognised stays a paragraph, and
 labels, metadata lines and footnote labels are kept as written.
@@ -43,6 +44,21 @@ from communique.model import (
 from communique.readers import dates
 from communique.readers.decoding import clean_text, decode
 from communique.readers.language import guess_language
+from communique.readers.metadata_lines import (
+    INITIALS,
+    TITLE_REFERENCE,
+    capitalised_share,
+    date_line,
+    dateline,
+    genre_kind,
+    is_closing_formula,
+    is_decoration_line,
+    is_field_line,
+    is_place_line,
+    is_reference_line,
+    reference_of,
+    word_count,
+)
 
 # ---------------------------------------------------------------- entry points
 
@@ -71,9 +87,9 @@ _SENTENCE_END = re.compile(r"[.!?…][\"'»”’)\]]*$")
 _OPENERS = "\"'«„“”‘‚(["
 _HYPHENATED = re.compile(r"[^\W\d_][-\u2010]$")
 _BARE_LABEL = re.compile(r"\(?(?:\d{1,3}|[a-zа-я]|[ivx]{1,4})[.)]?|[-–—•·*▪◦‣●■]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
-_WORDS = re.compile(r"\S+")
 _MIN_WIDTH = 60  # no mailer wraps narrower; used when a text has few multi-line runs
 _MIN_WRAPPED_LINES = 2
+_MIN_BREAKS_TO_JUDGE = 3  # line breaks inside paragraphs' runs needed to call a text unwrapped
 _MAX_WIDTH = 120  # no text is wrapped wider
 _MIN_RUNS = 3  # blank lines separate paragraphs when they make this many runs
 _UNWRAPPED = 1_000_000
@@ -83,20 +99,9 @@ def _ends_terminal(text: str) -> bool:
     return bool(_TERMINAL.search(text))
 
 
-def _word_count(text: str) -> int:
-    return len(_WORDS.findall(text))
-
-
 def _starts_like_paragraph(text: str) -> bool:
     first = text[:1]
     return first.isupper() or first.isdigit() or first in _OPENERS or first in "№§"
-
-
-def _capitalised_share(text: str) -> float:
-    words = [w for w in text.split() if any(ch.isalpha() for ch in w)]
-    if not words:
-        return 0.0
-    return sum(1 for w in words if w.lstrip(_OPENERS)[:1].isupper()) / len(words)
 
 
 # ---------------------------------------------------------------- list labels
@@ -205,17 +210,27 @@ class _Wrapping:
 
 
 def _wrap_width(runs: list[list[str]]) -> int:
-    """The width the text was hard-wrapped at, or `_UNWRAPPED`. Lines that
-    go on with a lower-case word are sure wraps (or breaks nobody meant);
-    a text with a few of them was wrapped at about their length. The
-    estimate errs low (a 75th percentile), which is safe: a wrapped line
-    has no room for the next word at any lower width either."""
+    """The width the text was hard-wrapped at, or `_UNWRAPPED`.
+
+    A line that goes on with a lower-case word after a line ending without
+    punctuation is a sure wrap (a lower-case line after a comma may be a
+    meant break: a Russian recital, a list item). A text with a few sure
+    wraps was wrapped at about their length; the estimate errs low (a 75th
+    percentile), which is safe: a wrapped line has no room for the next
+    word at any lower width either. A text with several line breaks and
+    hardly any sure wrap was not wrapped; with too few breaks to tell, the
+    width is taken as its longest line."""
+    breaks = [(prev, line) for run in runs for prev, line in pairwise(run) if not _labels(line)]
     lengths = sorted(
-        len(prev) for run in runs for prev, line in pairwise(run) if line[:1].islower() and len(prev) <= _MAX_WIDTH
+        len(prev)
+        for prev, line in breaks
+        if line[:1].islower() and not _ends_terminal(prev) and len(prev) <= _MAX_WIDTH
     )
-    if len(lengths) < _MIN_WRAPPED_LINES:
-        return max([_MIN_WIDTH, *(len(line) for run in runs for line in run)])
-    return max(_MIN_WIDTH // 2, lengths[(len(lengths) - 1) * 3 // 4])
+    if len(lengths) >= _MIN_WRAPPED_LINES:
+        return max(_MIN_WIDTH // 2, lengths[(len(lengths) - 1) * 3 // 4])
+    if len(breaks) >= _MIN_BREAKS_TO_JUDGE:
+        return _UNWRAPPED
+    return max([_MIN_WIDTH, *(len(line) for run in runs for line in run)])
 
 
 def _split_run(lines: list[str], wrapping: _Wrapping) -> list[str]:
@@ -254,7 +269,7 @@ def _breaks_before(prev: str, line: str, units: list[str], wrapping: _Wrapping) 
         follows = any(p.style == c.style and (c.bullet or c.value == p.value + 1) for p in earlier for c in labels)
         first = any(c.bullet or c.value == 1 for c in labels)
         return follows or (first and (fits or _ends_terminal(prev))) or (fits and _ends_terminal(prev))
-    if _is_reference_line(line) or _date_line(line) is not None or fits:
+    if is_reference_line(line) or date_line(line) is not None or fits:
         return True
     if wrapping.blank_lines:
         return False
@@ -269,114 +284,24 @@ def _join(unit: str, line: str) -> str:
 
 # ---------------------------------------------------------------- line kinds
 
-_REFERENCE_LINE = re.compile(
-    r"(?:(?:No|Nr|N°|Nº|№|Sayı|Sayi|Ref|Reference|Réf|Исх|Номер)\.?\s*:?\s*(?P<ref>[\w./-]*\d[\w./-]*)"
-    r"|(?P<symbol>[A-Z]{1,5}(?:/[A-Z0-9.()-]+){2,}))",
-    re.IGNORECASE,
-)
-_TITLE_REFERENCE = re.compile(
-    r"(?:No|Nr|N°|Nº|№|Sayı)\.?\s*:?\s*(?P<ref>\d[\w/-]*)\b"
-    r"|(?P<number>\d+(?:/\d+)+)\.?(?=\s)"
-    r"|(?P<symbol>[A-Z]{1,5}(?:/[A-Z0-9.]+){2,})(?=[\s,.]|$)",
-    re.IGNORECASE,
-)
-_INITIALS = re.compile(r"(?:^|\s)[^\W\d_]\.\s?[^\W\d_]")
-
-# Closing formulae, case-folded, without final punctuation.
-_CLOSING_FORMULAE = frozenset(
-    dates.fold(f)
-    for f in (
-        "Kamuoyuna saygıyla duyurulur",
-        "Kamuoyuna duyurulur",
-        "Kamuoyunun bilgisine sunulur",
-        "Saygılarımla",
-        "Saygılarımızla",
-        "Respectfully",
-        "Respectfully yours",
-        "Sincerely",
-        "Yours sincerely",
-        "Yours faithfully",
-        "Best regards",
-        "С уважением",
-        "С глубоким уважением",
-        "Tisztelettel",
-        "Hörmətlə",
-        "Hurmat bilan",
-        "Ҳурмат билан",
-        "Құрметпен",
-        "Qurmetpen",
-        "Hormat bilen",
-        "Урматтоо менен",
-    )
-)
-# Complimentary closes of notes verbales, recognised by their fixed wording.
-_CLOSING_PATTERNS = re.compile(
-    r"avails itself of this opportunity to renew|bu vesileyle .{0,80}teminlerini|"
-    r"пользуется (?:этим|случаем).{0,80}уверени",
-    re.IGNORECASE,
-)
-
-
-def _is_closing_formula(text: str) -> bool:
-    if dates.fold(text.rstrip(" .,!:")) in _CLOSING_FORMULAE:
-        return True
-    return bool(_CLOSING_PATTERNS.search(text)) and _word_count(text) <= 60
-
-
-def _is_reference_line(text: str) -> bool:
-    return _word_count(text) <= 3 and bool(_REFERENCE_LINE.fullmatch(text))
-
-
-def _reference_of(text: str) -> str | None:
-    match = _REFERENCE_LINE.fullmatch(text)
-    if match is None:
-        return None
-    return (match.group("ref") or match.group("symbol")).rstrip(".,")
-
-
-def _date_line(text: str) -> tuple[str | None, str] | None:
-    """(place, ISO date) when `text` is a date line, optionally after a place:
-    "İstanbul, 11 Ocak 2022", "2020 jylǵy 21 qazan", "г. Ташкент, 12 мая 2022 г."."""
-    if _word_count(text) > 10:
-        return None
-    found = dates.find_dates(text)
-    if len(found) != 1 or dates.parse_date(text[found[0].start :]) is None:
-        return None
-    before = text[: found[0].start].strip()
-    if not before:
-        return None, found[0].iso
-    place = before.rstrip(" ,–—-")
-    if place == before or _word_count(place) > 6 or any(ch.isdigit() for ch in place):
-        return None
-    if not any(ch.isupper() for ch in place):
-        return None
-    return place, found[0].iso
-
-
-def _is_place_line(text: str) -> bool:
-    """A place alone, written above its date line and ending in a comma:
-    "Nur-Sultan, Aqorda,". (Without the comma it could be a signer's name.)"""
-    return (
-        text.endswith(",")
-        and _word_count(text) <= 5
-        and not any(ch.isdigit() for ch in text)
-        and not _INITIALS.search(text)
-        and _capitalised_share(text) >= 0.5
-    )
-
 
 def _is_short_line(text: str, max_words: int = 12) -> bool:
-    return _word_count(text) <= max_words and len(text) <= 120 and not _ends_terminal(text)
+    return word_count(text) <= max_words and len(text) <= 120 and not _ends_terminal(text)
+
+
+_SIGNED_MARK = re.compile(r"\([^\W\d_]{1,12}\.?\)\s+")  # "(Signed) ", "(İmza) ", "(Подпись) "
 
 
 def _is_signature_line(text: str, anchored: bool) -> bool:
-    """A line of a signature block: a name, an office. Alone (`anchored`
-    False) it must look like a name: initials or capitalised words."""
+    """A line of a signature block: a name, an office, perhaps after a
+    "(Signed)" mark. Alone (`anchored` False) it must look like a name or
+    an office: initials, or capitalised words (short function words aside)."""
+    text = _SIGNED_MARK.sub("", text, count=1)
     if not _is_short_line(text) or any(ch.isdigit() for ch in text) or not text[:1].isupper():
         return False
     if anchored:
         return True
-    return bool(_INITIALS.search(text)) or (_word_count(text) <= 6 and _capitalised_share(text) >= 0.75)
+    return bool(INITIALS.search(text)) or (word_count(text) <= 8 and capitalised_share(text, min_letters=4) >= 0.75)
 
 
 def _is_metadata_line(text: str) -> bool:
@@ -384,15 +309,17 @@ def _is_metadata_line(text: str) -> bool:
 
 
 def _is_organ_line(text: str) -> bool:
-    """An organ named alone: "The General Assembly,", "Az Országgyűlés"."""
-    core = text.rstrip(",")
+    """An organ named alone: "The General Assembly,", "Az Országgyűlés",
+    or the parties to a joint text, whose defining aside does not count:
+    "X and Y (hereinafter – the Parties),"."""
+    core = re.sub(r"\s*\([^()]*\)", "", text.rstrip(",")).strip()
     return (
-        _word_count(core) <= 8
+        word_count(core) <= 8
         and len(core) <= 80
         and core[:1].isupper()
         and not any(ch.isdigit() for ch in core)
         and not _ends_terminal(core)
-        and _capitalised_share(core) >= 2 / 3
+        and capitalised_share(core) >= 2 / 3
     )
 
 
@@ -491,6 +418,8 @@ class _Found:
 
     title: str | None = None
     subtitle: str | None = None
+    issuer: str | None = None
+    kind: str | None = None
     reference: str | None = None
     date: str | None = None
     place: str | None = None
@@ -502,15 +431,15 @@ class _Found:
 
 
 def _looks_like_title(text: str) -> bool:
-    if _labels(text) or _word_count(text) > 30 or len(text) > 250 or text.endswith((",", ";", ":")):
+    if _labels(text) or word_count(text) > 30 or len(text) > 250 or text.endswith((",", ";", ":")):
         return False
     if not _SENTENCE_END.search(text):
         return True
-    return bool(_TITLE_REFERENCE.match(text)) or text.isupper()
+    return bool(TITLE_REFERENCE.match(text)) or text.isupper()
 
 
 def _title_metadata(title: str, found: _Found) -> None:
-    match = _TITLE_REFERENCE.match(title)
+    match = TITLE_REFERENCE.match(title)
     reference = None
     if match:
         reference = match.group("ref") or match.group("number") or match.group("symbol")
@@ -524,35 +453,74 @@ def _title_metadata(title: str, found: _Found) -> None:
 
 def _meta_line_block(text: str, found: _Found) -> TextBlock | None:
     """A reference or date line kept as a block (its data into `found`)."""
-    if _is_reference_line(text):
-        found.offer(reference=_reference_of(text))
+    if is_reference_line(text):
+        found.offer(reference=reference_of(text))
         return TextBlock("reference", plain(text))
-    line = _date_line(text)
+    line = date_line(text)
     if line is not None:
         found.offer(place=line[0], date=line[1])
         return TextBlock("place_date", plain(text))
+    if is_field_line(text):
+        found.offer(date=dates.parse_date(text.split(":", 1)[1]))
+        return TextBlock("metadata", plain(text))
     return None
 
 
 def _header(units: list[str], labels: Sequence[str], found: _Found) -> tuple[list[Block], int]:
-    """Blocks of the header zone and the index where the body starts."""
+    """Blocks of the header zone and the index where the body starts: meta
+    lines, the issuer over a genre title ("Ministry …" over "Statement"),
+    the title, a subtitle, more meta lines."""
     blocks: list[Block] = []
     i = 0
     while i < len(units) - 1 and (block := _meta_line_block(units[i], found)) is not None:
         blocks.append(block)
         i += 1
+    if i < len(units) - 2 and _is_issuer_line(units[i]) and genre_kind(units[i + 1]):
+        found.issuer = units[i]
+        i += 1
     if i < len(units) - 1 and _looks_like_title(units[i]):
         found.title = units[i]
+        found.kind = genre_kind(units[i])
         _title_metadata(units[i], found)
         i += 1
-        subtitle = _strip_markers(units[i], labels) if i < len(units) - 1 else ""
-        if subtitle[:1].islower() and not _ends_terminal(subtitle) and _word_count(subtitle) <= 40:
-            found.subtitle = subtitle
+        if i < len(units) - 1 and _is_subtitle(_strip_markers(units[i], labels), after_genre=bool(found.kind)):
+            found.subtitle = _strip_markers(units[i], labels)
             i += 1
     while i < len(units) - 1 and (block := _meta_line_block(units[i], found)) is not None:
         blocks.append(block)
         i += 1
+    # A headline may follow the date under a genre title: "Информационное
+    # сообщение" / "11.01.2022 18:35" / "О телефонном разговоре …".
+    if found.kind and not found.subtitle and i < len(units) - 1 and _is_subtitle(units[i], after_genre=True):
+        found.subtitle = _strip_markers(units[i], labels)
+        i += 1
     return blocks, i
+
+
+def _is_issuer_line(text: str) -> bool:
+    """An issuing body named alone above a genre title: "Azərbaycan
+    Respublikası Xarici İşlər Nazirliyi" over "Bəyanat"."""
+    return (
+        text[:1].isupper()
+        and word_count(text) <= 12
+        and len(text) <= 120
+        and not _ends_terminal(text)
+        and not any(ch.isdigit() for ch in text)
+        and not _labels(text)
+        and genre_kind(text) is None
+    )
+
+
+def _is_subtitle(text: str, *, after_genre: bool) -> bool:
+    """A line completing the title: one starting in lower case ("az
+    ünnepnapok …", "of the Fifth Meeting …"), or, under a bare genre title
+    ("PRESS RELEASE"), a headline of four words or more (a shorter line
+    there is a section heading: "Background")."""
+    if _ends_terminal(text) or word_count(text) > 40 or is_reference_line(text) or date_line(text):
+        return False
+    if text[:1].islower():
+        return True
+    return after_genre and word_count(text) >= 4 and _looks_like_title(text) and genre_kind(text) is None
 
 
 # ---------------------------------------------------------------- trailing zone
@@ -577,9 +545,9 @@ def _trailing(units: list[str], start: int, found: _Found) -> tuple[list[Block],
     blocks: list[Block] = []
     for text, kind in zip(units[j:], kinds, strict=True):
         if kind == "reference":
-            found.offer(reference=_reference_of(text))
+            found.offer(reference=reference_of(text))
         elif kind == "place_date":
-            line = _date_line(text)
+            line = date_line(text)
             if line is not None:
                 found.offer(place=line[0], date=line[1])
             else:
@@ -589,18 +557,20 @@ def _trailing(units: list[str], start: int, found: _Found) -> tuple[list[Block],
 
 
 def _trailing_kind(text: str, following: str | None) -> str | None:
-    if _labels(text) and not _is_reference_line(text):
+    if _labels(text) and not is_reference_line(text):
         return None
-    if _is_closing_formula(text):
+    if is_closing_formula(text):
         return "closing_formula"
-    if _is_reference_line(text):
+    if is_reference_line(text):
         return "reference"
-    if _date_line(text) is not None:
+    if date_line(text) is not None:
         return "place_date"
-    if following == "place_date" and _is_place_line(text):
+    if following == "place_date" and is_place_line(text):
         return "place_date"
-    if following == "signature" and _word_count(text) <= 6 and text.endswith(","):
+    if following == "signature" and word_count(text) <= 6 and text.endswith(","):
         return "closing_formula"
+    if is_decoration_line(text):
+        return "metadata"
     if _is_signature_line(text, anchored=following is not None):
         return "signature"
     if _is_metadata_line(text):
@@ -756,7 +726,15 @@ def _body(units: list[str]) -> list[Block]:
         previous = text_at(i - 1)
         return text.endswith(";") and not (previous and _is_recital_shaped(previous))
 
-    operative = [i for i in range(n) if is_chapeau(i) or is_list(i, "numbered_list")]
+    def opens_operative_part(i: int) -> bool:
+        """A numbered list, or a chapeau introducing one or closing a
+        preamble (a colon line before bullets in prose opens no operative part)."""
+        if is_list(i, "numbered_list"):
+            return True
+        previous = text_at(i - 1)
+        return is_chapeau(i) and (is_list(i + 1, "numbered_list") or bool(previous and _is_recital_shaped(previous)))
+
+    operative = [i for i in range(n) if opens_operative_part(i)]
     first_op = operative[0] if operative else None
     last_op = max((i for i in range(n) if is_list(i)), default=-1) if first_op is not None else -1
     quotes = _quote_positions([text_at(i) for i in range(n)])
@@ -773,7 +751,7 @@ def _body(units: list[str]) -> list[Block]:
             kind = "quote"
         elif is_chapeau(i):
             kind = "chapeau"
-        elif _is_closing_formula(text) and i > (first_op or 0):
+        elif is_closing_formula(text) and i > (first_op or 0):
             kind = "closing_formula"
         elif (
             _is_organ_line(text)
@@ -846,12 +824,17 @@ def classify(paragraphs: list[str]) -> tuple[Meta, tuple[Block, ...]]:
     labels = [note.label for note in footnotes]
     found = _Found()
     head, start = _header(units, labels, found)
+    opening = dateline(units[start]) if start < len(units) else None
+    if opening is not None:  # "Istanbul, 12 November 2021 – The Council …"
+        found.offer(place=opening[0], date=opening[1])
     tail, end = _trailing(units, start, found)
     body = _body(units[start:end])
     blocks = tuple(_apply_refs(block, labels) for block in [*head, *body, *tail]) + tuple(footnotes)
     meta = Meta(
+        kind=found.kind or "statement",
         title=found.title,
         subtitle=found.subtitle,
+        issuer=found.issuer,
         language=guess_language("\n".join(paragraphs)),
         reference=found.reference,
         date=found.date,

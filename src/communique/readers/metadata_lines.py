@@ -1,0 +1,296 @@
+"""Recognisers for the lines that frame an official text's body.
+
+Reference numbers ("No: 57", "№ 439", "S/PRST/2022/1"), place-and-date
+lines ("Bakı, 11 yanvar 2022-ci il"), a press release's dateline
+("Istanbul, 12 November 2021 – The Council …"), closing formulae
+("Kamuoyuna saygıyla duyurulur.", "Please accept, Excellency, the
+assurances of my highest consideration.") and genre words standing as a
+title ("Bəyanat", "PRESS RELEASE", "Közlemény"). Each is recognised by the
+conventions of official texts in our languages, never by one text's words.
+"""
+
+from __future__ import annotations
+
+import re
+
+from communique.readers import dates
+
+_WORDS = re.compile(r"\S+")
+_OPENERS = "\"'«„“”‘‚(["
+INITIALS = re.compile(r"(?:^|\s)[^\W\d_]\.\s?[^\W\d_]")
+
+
+def word_count(text: str) -> int:
+    """Whitespace-separated words in `text`."""
+    return len(_WORDS.findall(text))
+
+
+def capitalised_share(text: str, min_letters: int = 1) -> float:
+    """The share of `text`'s words (those with `min_letters` letters or more)
+    that start with a capital; a `min_letters` of 4 leaves out the short
+    function words ("of", "the", "ve", "и") that stay lower case in names."""
+    words = [w for w in text.split() if sum(ch.isalpha() for ch in w) >= min_letters]
+    if not words:
+        return 0.0
+    return sum(1 for w in words if w.lstrip(_OPENERS)[:1].isupper()) / len(words)
+
+
+# ---------------------------------------------------------------- reference numbers
+
+_REFERENCE_LINE = re.compile(
+    r"(?:(?:No|Nr|N°|Nº|№|Sayı|Sayi|Ref|Reference|Réf|Исх|Номер)\.?\s*:?\s*(?P<ref>[\w./-]*\d[\w./-]*)"
+    r"|(?P<symbol>[A-Z]{1,5}(?:/[A-Z0-9.()-]+){2,}))",
+    re.IGNORECASE,
+)
+TITLE_REFERENCE = re.compile(
+    r"(?:No|Nr|N°|Nº|№|Sayı)\.?\s*:?\s*(?P<ref>\d[\w/-]*)\b"
+    r"|(?P<number>\d+(?:/\d+)+)\.?(?=\s)"
+    r"|(?P<symbol>[A-Z]{1,5}(?:/[A-Z0-9.]+){2,})(?=[\s,.]|$)",
+    re.IGNORECASE,
+)
+
+
+def is_reference_line(text: str) -> bool:
+    """A reference number alone on its line: "No: 57", "№ 12/345", "S/PRST/2022/1"."""
+    return word_count(text) <= 3 and bool(_REFERENCE_LINE.fullmatch(text))
+
+
+def reference_of(text: str) -> str | None:
+    """The number of a reference line, without its "No:" ("12/345")."""
+    match = _REFERENCE_LINE.fullmatch(text)
+    if match is None:
+        return None
+    return (match.group("ref") or match.group("symbol")).rstrip(".,")
+
+
+# ---------------------------------------------------------------- place and date
+
+
+def date_line(text: str) -> tuple[str | None, str] | None:
+    """(place, ISO date) when `text` is a date line, optionally after a place:
+    "İstanbul, 11 Ocak 2022", "2020 jylǵy 21 qazan", "г. Ташкент, 12 мая 2022 г."."""
+    if word_count(text) > 10:
+        return None
+    found = dates.find_dates(text)
+    if len(found) != 1 or dates.parse_date(text[found[0].start :]) is None:
+        return None
+    before = text[: found[0].start].strip()
+    if not before or dates.is_weekday(before):  # "Tuesday, 11 January 2022"
+        return None, found[0].iso
+    place = before.rstrip(" ,–—-")
+    if place == before or word_count(place) > 6 or any(ch.isdigit() for ch in place):
+        return None
+    if not any(ch.isupper() for ch in place):
+        return None
+    return place, found[0].iso
+
+
+def is_place_line(text: str) -> bool:
+    """A place alone, written above its date line and ending in a comma:
+    "Nur-Sultan, Aqorda,". (Without the comma it could be a signer's name.)"""
+    return (
+        text.endswith(",")
+        and word_count(text) <= 5
+        and not any(ch.isdigit() for ch in text)
+        and not INITIALS.search(text)
+        and capitalised_share(text) >= 0.5
+    )
+
+
+# "ISTANBUL, 12 November 2021 – The Council …", "Baku, 11 January 2022 (AZERTAC) - …"
+_DATELINE = re.compile(r"(?P<line>[^–—\-]{4,80}?)(?:\s\([^()]{1,40}\))?\s?[–—-]{1,2}\s(?=\S)")
+
+
+def dateline(text: str) -> tuple[str | None, str] | None:
+    """(place, ISO date) of a news dateline opening a paragraph: a place and
+    a date, then a dash, then the text."""
+    match = _DATELINE.match(text)
+    if match is None:
+        return None
+    return date_line(match.group("line").strip())
+
+
+# ---------------------------------------------------------------- other lines
+
+_END_MARKS = frozenset({"ends", "end"})
+# A header line labelled as a memo or letter field: "Konu: …", "Subject: …".
+_FIELD_LINE = re.compile(
+    r"(?:Subject|Re|Date|Konu|Tarih|Mövzu|Tarix|Тема|Дата|Тақырыбы|Күні|Темасы|Күнү|Mavzu|Sana|Tema|Senesi|"
+    r"Tárgy|Dátum|Iktatószám)\s?:\s*\S.*",
+    re.IGNORECASE,
+)
+
+
+def is_decoration_line(text: str) -> bool:
+    """A line that only marks a place: "***", "###", "- ENDS -"."""
+    letters = "".join(ch for ch in text if ch.isalnum())
+    return not letters or (dates.fold(letters) in _END_MARKS and len(text) <= 12 and text.isupper())
+
+
+def is_field_line(text: str) -> bool:
+    """A labelled field of a letter's or memo's header: "Konu: Deprem
+    yardımları hk.", "Subject: Consultations", "Тема: О визите"."""
+    return word_count(text) <= 20 and bool(_FIELD_LINE.fullmatch(text))
+
+
+# ---------------------------------------------------------------- closing formulae
+
+# Closing formulae, case-folded, without final punctuation.
+_CLOSING_FORMULAE = frozenset(
+    dates.fold(f)
+    for f in (
+        "Kamuoyuna saygıyla duyurulur",
+        "Kamuoyuna duyurulur",
+        "Kamuoyunun bilgisine sunulur",
+        "Kamuoyunun bilgisine saygıyla sunulur",
+        "Saygılarımla",
+        "Saygılarımızla",
+        "Respectfully",
+        "Respectfully yours",
+        "Sincerely",
+        "Sincerely yours",
+        "Yours sincerely",
+        "Yours faithfully",
+        "Yours truly",
+        "Best regards",
+        "Kind regards",
+        "With best regards",
+        "С уважением",
+        "С глубоким уважением",
+        "С искренним уважением",
+        "Tisztelettel",
+        "Üdvözlettel",
+        "Hörmətlə",
+        "Dərin hörmətlə",
+        "Hurmat bilan",
+        "Chuqur hurmat bilan",
+        "Ҳурмат билан",
+        "Құрметпен",
+        "Терең құрметпен",
+        "Qurmetpen",
+        "Hormat bilen",
+        "Çuňňur hormat bilen",
+        "Урматтоо менен",
+        "Терең урматтоо менен",
+    )
+)
+# Complimentary closes of letters and notes verbales, recognised by their
+# fixed wording: "Please accept, Excellency, the assurances of my highest
+# consideration", "… avails itself of this opportunity to renew …".
+_CLOSING_PATTERNS = re.compile(
+    "|".join(
+        (
+            r"avails itself of (?:this|the) opportunity to renew",
+            r"(?:accept|renew)\b.{0,60}\bassurances? of (?:my|our|its|their)\b.{0,30}\bconsideration",
+            r"\bveuillez agréer\b|\bassurances? de (?:ma|notre|sa) (?:très )?haute considération",
+            r"bu vesileyle .{0,80}teminlerini|saygılarım(?:ın|ızın)? kabulünü|en derin saygılarımı sunarım",
+            r"hörmət(?:imin|imizin) .{0,40}(?:qəbul|ifadə)|bu fürsətdən istifadə edərək .{0,120}hörmət",
+            r"пользуется (?:этим|случаем).{0,80}уверени|примите.{0,60}уверени[яй] в",
+            r"tiszteletem .{0,40}kifejezését|nagyrabecsülés\w* .{0,40}(?:kifejezését|megújít)",
+            r"hurmat(?:im)? izhori|ehtirom(?:im)? izhori|fursatdan foydalanib .{0,120}hurmat",
+            r"құрметім\w* .{0,40}қабыл|мүмкіндікті пайдалана отырып .{0,120}құрмет",
+            r"урматтоо\w* .{0,40}кабыл|мүмкүнчүлүктү пайдаланып .{0,120}урматт",
+            r"hormatym\w* .{0,40}kabul|mümkinçilikden peýdalanyp .{0,120}hormat",
+        )
+    ),
+    re.IGNORECASE,
+)
+
+
+def is_closing_formula(text: str) -> bool:
+    """A closing formula: a set phrase ("Kamuoyuna saygıyla duyurulur.",
+    "С уважением,") or a diplomatic complimentary close."""
+    if dates.fold(text.rstrip(" .,!:")) in _CLOSING_FORMULAE:
+        return True
+    return bool(_CLOSING_PATTERNS.search(text)) and word_count(text) <= 60
+
+
+# ---------------------------------------------------------------- genre words
+
+# A document's genre named alone as its title, case-folded, and the kind it
+# names: "Bəyanat", "PRESS RELEASE", "Közlemény", "МӘЛІМДЕМЕ".
+_GENRES: dict[str, tuple[str, ...]] = {
+    "statement": (
+        "Statement",
+        "Press statement",
+        "Joint statement",
+        "Açıklama",
+        "Basın açıklaması",
+        "Ortak açıklama",
+        "Bəyanat",
+        "Birgə bəyanat",
+        "Заявление",
+        "Совместное заявление",
+        "Мәлімдеме",
+        "Бірлескен мәлімдеме",
+        "Málimdeme",
+        "Mälimdeme",
+        "Билдирүү",
+        "Биргелешкен билдирүү",
+        "Bayonot",
+        "Qoʻshma bayonot",
+        "Qo'shma bayonot",
+        "Баёнот",
+        "Beýanat",
+        "Bilelikdäki beýanat",
+        "Nyilatkozat",
+        "Közös nyilatkozat",
+    ),
+    "press-release": (
+        "Press release",
+        "News release",
+        "Press information",
+        "Basın bülteni",
+        "Basın duyurusu",
+        "Mətbuat relizi",
+        "Mətbuat açıqlaması",
+        "Пресс-релиз",
+        "Информационное сообщение",
+        "Сообщение для СМИ",
+        "Баспасөз релизі",
+        "Press-reliz",
+        "Matbuot relizi",
+        "Metbugat beýanaty",
+        "Sajtóközlemény",
+    ),
+    "communique": (
+        "Communiqué",
+        "Communique",
+        "Joint communiqué",
+        "Joint communique",
+        "Final communiqué",
+        "Press communiqué",
+        "Bildiri",
+        "Ortak bildiri",
+        "Sonuç bildirisi",
+        "Kommünike",
+        "Birgə kommünike",
+        "Коммюнике",
+        "Совместное коммюнике",
+        "Бірлескен коммюнике",
+        "Kommunike",
+        "Qoʻshma kommunike",
+        "Közlemény",
+        "Közös közlemény",
+    ),
+    "declaration": (
+        "Declaration",
+        "Joint declaration",
+        "Deklarasyon",
+        "Beyanname",
+        "Ortak deklarasyon",
+        "Bəyannamə",
+        "Декларация",
+        "Совместная декларация",
+        "Deklaratsiya",
+        "Deklarasiýa",
+    ),
+    "note-verbale": ("Note verbale", "Nota", "Verbal nota", "Нота", "Вербальная нота", "Szóbeli jegyzék"),
+}
+_GENRE_KINDS: dict[str, str] = {dates.fold(word): kind for kind, words in _GENRES.items() for word in words}
+
+
+def genre_kind(text: str) -> str | None:
+    """The document kind a line names when it is a genre word alone
+    ("Bəyanat", "PRESS RELEASE" give "statement", "press-release")."""
+    return _GENRE_KINDS.get(dates.fold(text.strip().rstrip(" .:")))
