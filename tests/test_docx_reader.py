@@ -310,3 +310,23 @@ def test_styles_map_continued_paragraphs(rich_document: Document) -> None:
     assert "Operative continued" not in names or word.styles["Operative continued"].base_style.name == "Operative"
     assert all(p.style is not None for p in word.paragraphs)
     assert qn("w:ind") not in {c.tag for p in word.paragraphs for c in (p._p.pPr if p._p.pPr is not None else [])}
+
+
+def test_a_plain_word_file_gives_its_issuer_line_and_genre_to_the_metadata() -> None:
+    word = docx.Document()
+    for text in (
+        "Azərbaycan Respublikası Xarici İşlər Nazirliyi",
+        "Bəyanat",
+        "Azərbaycan Respublikası Xarici İşlər Nazirliyi Qazaxıstan Respublikasında son günlər baş verən "
+        "hadisələri diqqətlə izləyir.",
+        "Hadisələr nəticəsində həlak olanların ailələrinə dərin hüznlə başsağlığı veririk.",
+        "Bakı, 11 yanvar 2022-ci il",
+    ):
+        word.add_paragraph(text)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    document = docxfile.read(buffer.getvalue(), "foreign.docx")
+    assert document.meta.issuer == "Azərbaycan Respublikası Xarici İşlər Nazirliyi"
+    assert document.meta.title == "Bəyanat"
+    assert document.meta.date == "2022-01-11" and document.meta.place == "Bakı"
+    assert [b.kind for b in document.blocks] == ["paragraph", "paragraph", "place_date"]

@@ -486,8 +486,10 @@ class _Reader:
             title=lines.get("title") or prop("dc:title"),
             subtitle=lines.get("subtitle"),
             language=language,
-            issuer=prop("dc:creator") or lines.get("issuer"),
-            reference=prop("cp:keywords") or lines.get("reference"),
+            # Our files say the issuer and reference in the properties; in a
+            # foreign file they name whoever typed it and their own keywords.
+            issuer=(prop("dc:creator") if self.ours else None) or lines.get("issuer"),
+            reference=(prop("cp:keywords") if self.ours else None) or lines.get("reference"),
             date=date,
             place=place,
         )
@@ -749,7 +751,7 @@ def _classify_plain(meta: Meta, blocks: list[Block], plain: list[tuple[int, _Par
     for block in found:
         if isinstance(block, TextBlock):
             kinds.setdefault(block.text(), []).append(block.kind)
-    titles = {found_meta.title, found_meta.subtitle} - {None}
+    titles = {found_meta.title, found_meta.subtitle, found_meta.issuer} - {None}  # lines that are metadata
     out = list(blocks)
     for index, para in reversed(plain):
         text = para.text()
@@ -762,6 +764,8 @@ def _classify_plain(meta: Meta, blocks: list[Block], plain: list[tuple[int, _Par
         meta,
         title=meta.title or found_meta.title,
         subtitle=meta.subtitle or found_meta.subtitle,
+        issuer=meta.issuer or found_meta.issuer,
+        kind=meta.kind if meta.kind != "statement" else found_meta.kind,
         language=meta.language or found_meta.language,
         reference=meta.reference or found_meta.reference,
         date=meta.date or found_meta.date,
