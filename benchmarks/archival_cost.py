@@ -18,6 +18,7 @@ from pathlib import Path
 import pikepdf
 
 from communique import archival, readers
+from communique.cli import SAMPLE
 from communique.layout import Layout
 from communique.publish import ATTACHMENT_NAME
 from communique.render import find_template, render_layout
@@ -25,7 +26,6 @@ from communique.writers import model_json
 from communique.writers import pdf as pdf_writer
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "src" / "communique" / "samples" / "statement-tr-ots-kazakhstan.txt"
 CORPUS = REPO.parent / "shared" / "corpus" / "public"
 RUNS = 5
 

@@ -29,9 +29,11 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 from reportlab.platypus.flowables import Flowable
 
+from communique.cli import SAMPLE
 from communique.fonts import face_name, register_pdf_fonts
 from communique.model import Document, ListBlock, TextBlock
 from communique.publish import Options, render_outputs
@@ -39,7 +41,6 @@ from communique.readers import plaintext
 from communique.render import find_template
 
 HERE = Path(__file__).resolve().parent
-SAMPLE = HERE.parent / "src" / "communique" / "samples" / "statement-tr-ots-kazakhstan.txt"
 CORPUS = HERE.parents[1] / "shared" / "corpus" / "public"
 
 
@@ -47,7 +48,7 @@ def paragraphs(document: Document) -> list[tuple[str, str]]:
     """(role, text) pairs: the plain content the hand-written jobs lay out."""
     out: list[tuple[str, str]] = []
 
-    def visit(blocks: tuple[object, ...], numbered: bool) -> None:
+    def visit(blocks: tuple[object, ...]) -> None:
         for block in blocks:
             if isinstance(block, ListBlock):
                 for item in block.items:
@@ -55,13 +56,13 @@ def paragraphs(document: Document) -> list[tuple[str, str]]:
                         if isinstance(child, TextBlock):
                             out.append(("item" if index == 0 else "body", f"{item.label}\t{child.text()}"))
                         elif isinstance(child, ListBlock):
-                            visit((child,), True)
+                            visit((child,))
             elif isinstance(block, TextBlock):
                 out.append(("body", block.text()))
 
     if document.meta.title:
         out.append(("title", document.meta.title))
-    visit(document.blocks, False)
+    visit(document.blocks)
     return out
 
 
@@ -95,9 +96,9 @@ def hand_pdf(document: Document) -> bytes:
             story.append(Paragraph(escape(text), title if role == "title" else body))
     buffer = io.BytesIO()
 
-    def footer(canvas: object, doc: SimpleDocTemplate) -> None:
-        canvas.setFont(face_name("sans", False, False), 9)  # type: ignore[attr-defined]
-        canvas.drawCentredString(A4[0] / 2, 36, str(doc.page))  # type: ignore[attr-defined]
+    def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
+        canvas.setFont(face_name("sans", False, False), 9)
+        canvas.drawCentredString(A4[0] / 2, 36, str(doc.page))
 
     template = SimpleDocTemplate(
         buffer,

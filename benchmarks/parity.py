@@ -20,8 +20,9 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+from communique.cli import SAMPLE
+
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "src" / "communique" / "samples" / "statement-tr-ots-kazakhstan.txt"
 CORPUS = REPO.parent / "shared" / "corpus" / "public"
 
 

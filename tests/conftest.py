@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from communique import cli
 from communique.model import Document, Footnote, Inline, ListBlock, ListItem, Meta, TextBlock, plain
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE = REPO / "src" / "communique" / "samples" / "statement-tr-ots-kazakhstan.txt"
+SAMPLE = cli.SAMPLE
 CORPUS = REPO.parent / "shared" / "corpus" / "public"
 
 

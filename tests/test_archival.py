@@ -4,7 +4,6 @@ by `communique build archived.pdf`), byte-identical builds, Letter pages."""
 
 from __future__ import annotations
 
-import importlib
 import io
 import json
 import re
@@ -20,7 +19,7 @@ import pikepdf
 import pytest
 from lxml import etree
 
-from communique import cli
+from communique import cli, readers
 from communique.errors import CommuniqueError
 from communique.model import Document, Inline, ListBlock, ListItem, Meta, TextBlock, plain
 from communique.publish import ATTACHMENT_NAME, Options, render_outputs
@@ -80,21 +79,11 @@ def outputs(document: Document, formats: tuple[str, ...] = ("pdf",), template: s
     return render_outputs(document, Options(template=find_template(template), formats=formats))
 
 
-def _plaintext_reader_available() -> bool:
-    try:
-        importlib.import_module("communique.readers.plaintext")
-    except ImportError:
-        return False
-    return True
-
-
 def sources() -> list[Any]:
     """Documents to validate: built here, plus the bundled sample and the
-    public corpus read by the plain-text reader when both are present."""
+    public corpus (where it is checked out) as the readers see them."""
     params = [pytest.param("model:statement", id="model-statement"), pytest.param("model:undated", id="model-undated")]
-    if _plaintext_reader_available():
-        for path in [SAMPLE, *corpus_files()]:
-            params.append(pytest.param(str(path), id=path.stem))
+    params += [pytest.param(str(path), id=path.stem) for path in [SAMPLE, *corpus_files()]]
     return params
 
 
@@ -103,8 +92,6 @@ def load(source: str) -> Document:
         return statement()
     if source == "model:undated":
         return undated()
-    from communique import readers
-
     return readers.read(Path(source))
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from communique import cli
 from tests.conftest import SAMPLE, pdf_text, squash
 
 
@@ -145,10 +146,50 @@ def test_user_template_cannot_escape_the_sandbox(tmp_path: Path) -> None:
         "<document><body>{{ meta.__class__.__init__.__globals__ }}</body></document>", encoding="utf-8"
     )
     result = run("build", "--sample", "--template", folder, "--out", tmp_path / "out")
-    assert result.returncode == 1
-    assert "Traceback" not in result.stderr
+    assert_one_line_error(result, 1, "document.xml.j2:1", "unsafe")
+    assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize(
+    ("line", "fragment"),
+    [
+        ('{% include "missing.xml.j2" %}', "'missing.xml.j2' not found"),
+        ("{{ 1 // 0 }}", "ZeroDivisionError"),
+        ("{{ meta.title + 1 }}", "TypeError"),
+    ],
+)
+def test_a_mistake_in_a_user_template_is_a_one_line_error(line: str, fragment: str, tmp_path: Path) -> None:
+    folder = tmp_path / "mine"
+    folder.mkdir()
+    (folder / "document.xml.j2").write_text(f"<document>\n<body>\n{line}\n</body>\n</document>\n", encoding="utf-8")
+    result = run("build", "--sample", "--template", folder, "--out", tmp_path / "out")
+    assert_one_line_error(result, 1, "document.xml.j2:3", "template error", fragment)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_logo_that_is_not_an_image_is_bad_usage(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_text("not an image", encoding="utf-8")
+    result = run("build", "--sample", "--logo", logo, "--out", tmp_path / "out")
+    assert_one_line_error(result, 2, "--logo", "not a PNG or JPEG image")
+    assert not (tmp_path / "out").exists()
 
 
 def test_no_temporary_files_are_left(tmp_path: Path) -> None:
     assert run("build", "--sample", "--out", tmp_path).returncode == 0
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_an_internal_error_is_one_line_and_a_traceback_with_debug(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def boom(*args: object) -> list[Path]:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(cli, "build_file", boom)
+    assert cli.main(["build", "--sample", "--out", str(tmp_path)]) == cli.EXIT_BUG
+    assert capsys.readouterr().err.splitlines() == [
+        "communique: internal error: RuntimeError: boom (run with --debug for details)"
+    ]
+    assert cli.main(["--debug", "build", "--sample", "--out", str(tmp_path)]) == cli.EXIT_BUG
+    assert "Traceback" in capsys.readouterr().err

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from dataclasses import replace
 
 import docx
 import pytest
@@ -51,10 +52,6 @@ def test_every_paragraph_has_a_template_style_and_no_direct_formatting(rich_docx
 
 
 def test_list_continuation_is_a_derived_style(rich_document: Document) -> None:
-    from dataclasses import replace
-
-    from communique.model import ListBlock, ListItem, TextBlock, plain
-
     listing = ListBlock(
         "numbered_list", (ListItem("1.", (TextBlock("paragraph", plain("a")), TextBlock("paragraph", plain("b")))),)
     )

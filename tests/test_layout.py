@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from communique.errors import CommuniqueError
-from communique.layout import List, Paragraph, format_label, length, parse_layout
+from communique.layout import PAGE_SIZES, Image, List, Paragraph, format_label, length, parse_layout
 from communique.layout import ListStyle as LS
 
 MINIMAL = """<document size="A4" margins="25mm" lang="tr-TR">
@@ -54,11 +54,38 @@ def test_no_break_spaces_survive_whitespace_folding() -> None:
         ("<p>x</p>", "needs a style"),
         ("loose text", "text directly inside <body>"),
         ('<p style="body"><font>x</font></p>', "unknown inline element <font>"),
+        ('<p style="body">page <page-number/></p>', "<page-number> belongs in a <header> or <footer>"),
     ],
 )
 def test_invalid_layout_is_an_error(body: str, message: str) -> None:
     with pytest.raises(CommuniqueError, match=message):
         parse_layout(MINIMAL.format(body=body))
+
+
+@pytest.mark.parametrize(
+    ("xml", "message"),
+    [
+        (MINIMAL.replace('size="A4"', 'size="A4" orientation="sideways"'), "orientation='sideways'"),
+        (MINIMAL.replace("<body>", '<header><list style="ops"><item/></list></header><body>'), "<list> cannot stand"),
+        (MINIMAL.replace("<body>", "<footer><page-break/></footer><body>"), "<page-break> cannot stand in a <footer>"),
+    ],
+)
+def test_invalid_page_setup_is_an_error(xml: str, message: str) -> None:
+    with pytest.raises(CommuniqueError, match=message):
+        parse_layout(xml.format(body=""))
+
+
+def test_landscape_swaps_the_page_sides() -> None:
+    layout = parse_layout(MINIMAL.replace('size="A4"', 'size="A4" orientation="landscape"').format(body=""))
+    assert (layout.page.width, layout.page.height) == PAGE_SIZES["A4"][::-1]
+
+
+def test_an_image_must_be_png_or_jpeg(tmp_path: Path) -> None:
+    (tmp_path / "logo.png").write_text("not an image", encoding="utf-8")
+    (tmp_path / "real.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(16))
+    assert isinstance(parse_layout(MINIMAL.format(body='<image src="real.png"/>'), base_dir=tmp_path).body[0], Image)
+    with pytest.raises(CommuniqueError, match=r"not a PNG or JPEG: logo\.png"):
+        parse_layout(MINIMAL.format(body='<image src="logo.png"/>'), base_dir=tmp_path)
 
 
 def test_error_names_the_template_file_and_line(tmp_path: Path) -> None:

@@ -6,7 +6,15 @@ import json
 
 import pytest
 
-from communique.model import Document, ModelError, from_dict, to_dict
+from communique.model import Document, Inline, ModelError, content_text, from_dict, plain, to_dict
+
+
+def test_plain_content_and_its_text() -> None:
+    assert plain("") == ()
+    assert plain("x") == (Inline("text", "x"),)
+    assert content_text((Inline("strong", "Also"), Inline("text", " decides"), Inline("footnote_ref", "1"))) == (
+        "Also decides1"
+    )
 
 
 def test_json_round_trip_is_lossless(rich_document: Document) -> None:

@@ -32,12 +32,17 @@ def _parity() -> ModuleType:
     return module
 
 
-@pytest.mark.slow
-@pytest.mark.parametrize("source", [SAMPLE, *corpus_files()], ids=lambda p: p.name)
-def test_libreoffice_draws_the_docx_like_our_pdf(source: Path, tmp_path: Path) -> None:
+def _require_rendering_tools() -> None:
+    """Skip unless LibreOffice and poppler's tools are installed."""
     for tool in ("soffice", "pdftotext", "pdfinfo"):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("source", [SAMPLE, *corpus_files()], ids=lambda p: p.name)
+def test_libreoffice_draws_the_docx_like_our_pdf(source: Path, tmp_path: Path) -> None:
+    _require_rendering_tools()
     result = _parity().parity_of(source, tmp_path)
     assert result.our_pages == result.office_pages
     assert result.agreement >= 0.95, "\n".join(result.missing)
@@ -75,9 +80,7 @@ def _mixed_statement(seed: int) -> str:
 @pytest.mark.slow
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_parity_holds_on_long_mixed_statements(seed: int, tmp_path: Path) -> None:
-    for tool in ("soffice", "pdftotext", "pdfinfo"):
-        if shutil.which(tool) is None:
-            pytest.skip(f"{tool} is not installed")
+    _require_rendering_tools()
     source = tmp_path / f"mixed-{seed}.txt"
     source.write_text(_mixed_statement(seed), encoding="utf-8")
     result = _parity().parity_of(source, tmp_path / "work")

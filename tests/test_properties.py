@@ -14,7 +14,6 @@ import json
 import re
 import subprocess
 import tempfile
-from pathlib import Path
 
 import docx
 from hypothesis import example, given
@@ -172,4 +171,3 @@ def test_profiles_are_registered() -> None:
     from hypothesis import settings
 
     assert settings.get_profile("ci").max_examples >= 40
-    assert Path(__file__).name == "test_properties.py"

@@ -19,6 +19,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
@@ -164,7 +165,7 @@ def xmp_packet(info: DocumentInfo, moment: dt.datetime) -> bytes:
 
 def _set_output_intent(doc: pikepdf.Pdf) -> None:
     """An sRGB output intent, so reportlab's DeviceRGB colours are defined."""
-    profile = pikepdf.Stream(doc, ICC_PROFILE.read_bytes())
+    profile = pikepdf.Stream(doc, _icc_profile())
     profile.N = 3
     doc.Root.OutputIntents = Array(
         [
@@ -178,6 +179,12 @@ def _set_output_intent(doc: pikepdf.Pdf) -> None:
             )
         ]
     )
+
+
+@cache
+def _icc_profile() -> bytes:
+    """The bundled sRGB profile, read once per process."""
+    return ICC_PROFILE.read_bytes()
 
 
 def _set_catalog(doc: pikepdf.Pdf, info: DocumentInfo) -> None:

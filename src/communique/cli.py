@@ -103,8 +103,9 @@ def _size(text: str) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code."""
     parser = build_parser()
-    debug = "--debug" in (argv if argv is not None else sys.argv[1:])
+    args: argparse.Namespace | None = None
     try:
         args = parser.parse_args(argv)
         if args.command == "build":
@@ -120,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("communique: interrupted", file=sys.stderr)
         return 130
     except Exception as err:
-        if debug:
+        if args is not None and args.debug:
             traceback.print_exc()
         print(
             f"communique: internal error: {type(err).__name__}: {err} (run with --debug for details)", file=sys.stderr

@@ -6,7 +6,8 @@ document's roles, so one template drives both the PDF and the DOCX.
 
 Vocabulary (units: `pt`, `mm`, `cm`, `in`; colours `#RRGGBB`):
 
-    <document size="A4|Letter" margins="top right bottom left" lang="tr-TR"
+    <document size="A4|A5|Letter|Legal" orientation="portrait|landscape"
+              margins="top right bottom left" lang="tr-TR"
               title=".." author=".." subject=".." keywords=".." date="YYYY-MM-DD">
       <styles>
         <style name="body" font="serif|sans" size="12pt" leading="15pt"
@@ -19,18 +20,19 @@ Vocabulary (units: `pt`, `mm`, `cm`, `in`; colours `#RRGGBB`):
                lower-roman|upper-roman|bullet" label="%1." bullet="•"
                indent="10mm" hanging="10mm"/>
       </styles>
-      <header pages="all|first|rest"> blocks </header>
-      <footer pages="all|first|rest"> blocks </footer>
+      <header pages="all|first|rest"> margin blocks </header>
+      <footer pages="all|first|rest"> margin blocks </footer>
       <body> blocks </body>
     </document>
 
 Blocks: `<p style="..">inline</p>`, `<list style=".." start="1"
 [format=".." label="(%1)" bullet="–"]><item>blocks</item></list>`,
-`<image src=".." width="40mm" height=".." align=".."/>`,
+`<image src=".." width="40mm" height=".." align=".."/>` (PNG or JPEG),
 `<rule thickness="0.5pt" color="#.." space-before=".." space-after=".."/>`,
-`<spacer height="12pt"/>`, `<page-break/>`.
-Inline: text, `<b>`, `<i>`, `<u>`, `<sup>`, `<a href="..">`, `<br/>`,
-`<page-number/>`, `<page-count/>`.
+`<spacer height="12pt"/>`, `<page-break/>`. Margin blocks (header and
+footer) are `<p>`, `<image>`, `<rule>` and `<spacer>`.
+Inline: text, `<b>`, `<i>`, `<u>`, `<sup>`, `<a href="..">`, `<br/>`, and
+in margin blocks `<page-number/>`, `<page-count/>`.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, get_args
 
 from lxml import etree
 
@@ -337,10 +339,29 @@ _STYLE_ATTRS: dict[str, str] = {
 _LIST_STYLE_ATTRS: dict[str, str] = {
     "name": "str", "format": "format", "label": "str", "bullet": "str", "indent": "len", "hanging": "len",
 }  # fmt: skip
-_LIST_FORMATS = ("decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman", "bullet")
+_LIST_FORMATS: tuple[str, ...] = get_args(ListFormat)
+_ALIGNS: tuple[str, ...] = get_args(Align)
+_FONTS: tuple[str, ...] = get_args(FontFamily)
+_ORIENTATIONS = ("portrait", "landscape")
+_IMAGE_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "PNG", b"\xff\xd8\xff": "JPEG"}
+
+
+def image_format(path: Path) -> str | None:
+    """The image's format by its first bytes: PNG or JPEG, the two both
+    writers draw; None for anything else, before a writer chokes on it."""
+    try:
+        with path.open("rb") as stream:
+            head = stream.read(8)
+    except OSError:
+        return None
+    return next((name for magic, name in _IMAGE_SIGNATURES.items() if head.startswith(magic)), None)
+
+
 _DOCUMENT_ATTRS = {"size", "margins", "lang", "title", "author", "subject", "keywords", "date", "orientation"}
 _INLINE_TAGS = {"b", "i", "u", "sup", "a", "br", "page-number", "page-count"}
 _INLINE_ATTRS: dict[str, set[str]] = {"a": {"href"}}
+_PAGE_FIELDS = {"page-number", "page-count"}
+_NOT_IN_MARGINS = {"list", "page-break"}
 _BLOCK_ATTRS: dict[str, set[str]] = {
     "p": {"style"},
     "list": {"style", "start", "format", "label", "bullet"},
@@ -361,6 +382,7 @@ class _Parser:
     base_dir: Path
     styles: dict[str, Style] = field(default_factory=dict)
     list_styles: dict[str, ListStyle] = field(default_factory=dict)
+    in_margin: bool = False  # inside a header or footer, where page fields belong
 
     def fail(self, node: etree._Element | None, message: str, needle: str | None = None) -> LayoutError:
         where = self._locate(needle) if needle else None
@@ -412,7 +434,7 @@ class _Parser:
                         child, f"pages={pages!r} on <{child.tag}>: use all, first or rest", f'pages="{pages}"'
                     )
                 target = headers if child.tag == "header" else footers
-                target[pages] = self.blocks(child)  # type: ignore[index]
+                target[pages] = self.margin_blocks(child)  # type: ignore[index]
             elif child.tag == "body":
                 self.check_attrs(child, set())
                 body = self.blocks(child)
@@ -425,7 +447,10 @@ class _Parser:
         if size not in PAGE_SIZES:
             raise self.fail(root, f"unknown page size {size!r} (known: {', '.join(PAGE_SIZES)})", f'size="{size}"')
         width, height = PAGE_SIZES[size]
-        if root.get("orientation", "portrait") == "landscape":
+        orientation = root.get("orientation", "portrait")
+        if orientation not in _ORIENTATIONS:
+            raise self.fail(root, f"orientation={orientation!r}: use portrait or landscape", "orientation=")
+        if orientation == "landscape":
             width, height = height, width
         parts = root.get("margins", "25mm 20mm 20mm 25mm").split()
         if len(parts) == 1:
@@ -461,6 +486,16 @@ class _Parser:
             if (child.tail or "").strip():
                 raise self.fail(child, f"text after <{child.tag}> inside <{node.tag}>: put it in a <p>")
         return tuple(out)
+
+    def margin_blocks(self, node: etree._Element) -> tuple[LayoutBlock, ...]:
+        for child in self.children(node):
+            if child.tag in _NOT_IN_MARGINS:
+                raise self.fail(child, f"<{child.tag}> cannot stand in a <{node.tag}>", f"<{child.tag}")
+        self.in_margin = True
+        try:
+            return self.blocks(node)
+        finally:
+            self.in_margin = False
 
     def block(self, node: etree._Element) -> LayoutBlock:
         tag = node.tag
@@ -501,6 +536,8 @@ class _Parser:
             path = (self.base_dir / src).resolve()
             if not path.is_file():
                 raise self.fail(node, f"image file not found: {src}", src)
+            if image_format(path) is None:
+                raise self.fail(node, f"image file is not a PNG or JPEG: {src}", src)
             align = node.get("align", "center")
             if align not in ("left", "center", "right"):
                 raise self.fail(node, f"align={align!r} on <image>", f'align="{align}"')
@@ -529,6 +566,8 @@ class _Parser:
             if tag not in _INLINE_TAGS:
                 raise self.fail(child, f"unknown inline element <{tag}>", f"<{tag}")
             self.check_attrs(child, _INLINE_ATTRS.get(tag, set()))
+            if tag in _PAGE_FIELDS and not self.in_margin:
+                raise self.fail(child, f"<{tag}> belongs in a <header> or <footer>", f"<{tag}")
             if tag == "br":
                 yield replace(fmt, text="\n")
             elif tag == "page-number":
@@ -581,11 +620,11 @@ class _Parser:
             elif kind == "color":
                 values[key] = self.color(node, raw)
             elif kind == "font":
-                if raw not in ("serif", "sans"):
+                if raw not in _FONTS:
                     raise self.fail(node, f"font={raw!r}: use serif or sans", f'font="{raw}"')
                 values[key] = raw
             elif kind == "align":
-                if raw not in ("left", "center", "right", "justify"):
+                if raw not in _ALIGNS:
                     raise self.fail(node, f"align={raw!r}: use left, center, right or justify", f'align="{raw}"')
                 values[key] = raw
             elif kind == "format":

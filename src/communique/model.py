@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
-from typing import Any, Literal, TypeAlias
+from typing import Any, Literal, TypeAlias, TypeVar, get_args
 
 # ---------------------------------------------------------------- inline runs
 
 InlineKind = Literal["text", "emphasis", "strong", "link", "footnote_ref"]
-INLINE_KINDS: tuple[str, ...] = ("text", "emphasis", "strong", "link", "footnote_ref")
+INLINE_KINDS: tuple[str, ...] = get_args(InlineKind)
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ class Document:
     meta: Meta
     blocks: tuple[Block, ...] = field(default_factory=tuple)
 
-    def with_meta(self, **changes: Any) -> Document:
+    def with_meta(self, **changes: str) -> Document:
         """A copy with some metadata fields replaced (e.g. from CLI options)."""
         return replace(self, meta=replace(self.meta, **changes))
 
@@ -284,7 +284,10 @@ def _content_from(data: Any, path: str) -> Content:
     return tuple(out)
 
 
-def _expect(value: Any, kind: type, path: str) -> Any:
+_T = TypeVar("_T")
+
+
+def _expect(value: object, kind: type[_T], path: str) -> _T:
     if not isinstance(value, kind):
         names: dict[type, str] = {dict: "an object", list: "an array", str: "a string"}
         expected = names.get(kind, kind.__name__)

@@ -61,21 +61,20 @@ def render_outputs(document: Document, options: Options) -> dict[str, bytes]:
 def build_file(source: Path, out_dir: Path, options: Options) -> list[Path]:
     """Publish one source file into `out_dir`; returns the files written."""
     document = apply_overrides(readers.read(source, max_bytes=options.max_bytes), options.overrides)
-    meta = document.meta
     log.info(
         "%s: %d blocks, language %s, template %s",
         source,
         len(document.blocks),
-        meta.language or "unknown",
+        document.meta.language or "unknown",
         options.template.name,
     )
+    targets = {fmt: out_dir / f"{source.stem}.{fmt}" for fmt in options.formats}
+    if source.resolve() in {t.resolve() for t in targets.values()}:
+        raise CommuniqueError("the output would overwrite the input; choose another --out folder", file=str(source))
     try:
         outputs = render_outputs(document, options)
     except CommuniqueError as err:
         raise err.located(str(source)) from None
-    targets = {fmt: out_dir / f"{source.stem}.{fmt}" for fmt in outputs}
-    if source.resolve() in {t.resolve() for t in targets.values()}:
-        raise CommuniqueError("the output would overwrite the input; choose another --out folder", file=str(source))
     write_together({targets[fmt]: data for fmt, data in outputs.items()})
     return list(targets.values())
 

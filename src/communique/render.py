@@ -25,7 +25,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from communique.errors import CommuniqueError
-from communique.layout import Layout, LayoutError, parse_layout
+from communique.layout import Layout, parse_layout
 from communique.model import Block, Content, Document, Footnote, ListBlock, TextBlock
 
 ENTRY = "document.xml.j2"
@@ -50,6 +50,17 @@ class Template:
     @property
     def entry(self) -> Path:
         return self.folder / ENTRY
+
+    @property
+    def bundled(self) -> bool:
+        """Whether Communique ships this template (its errors are our bugs)."""
+        return self.folder.is_relative_to(templates_root().resolve())
+
+    def sources(self) -> tuple[Path, ...]:
+        """The files that can write layout markup, the entry first: a layout
+        error is traced back to the line of one of them."""
+        own = sorted(path for path in self.folder.glob("*.j2") if path != self.entry)
+        return (self.entry, *own, *sorted((templates_root() / "_common").glob("*.j2")))
 
 
 def list_templates() -> list[Template]:
@@ -98,31 +109,33 @@ def load_template(folder: Path) -> Template:
 
 def render_layout(document: Document, template: Template, *, logo: Path | None = None) -> Layout:
     """Render the document through the template and parse the result."""
-    env = _environment(template.folder)
-    try:
-        jinja_template = env.get_template(ENTRY)
-        xml = jinja_template.render(doc=document, meta=document.meta, blocks=document.blocks, logo=logo)
-    except jinja2.TemplateSyntaxError as err:
-        raise CommuniqueError(f"template syntax error: {err.message}", file=err.filename, line=err.lineno) from None
-    except jinja2.UndefinedError as err:
-        file, line = _template_frame(err, template)
-        raise CommuniqueError(f"template error: {err.message}", file=file, line=line) from None
-    except jinja2.exceptions.SecurityError as err:
-        file, line = _template_frame(err, template)
-        raise CommuniqueError(f"template tried something unsafe: {err}", file=file, line=line) from None
-    sources = tuple(sorted(template.folder.glob("*.j2")))
-    try:
-        return parse_layout(
-            xml, sources=(template.entry, *[s for s in sources if s != template.entry]), base_dir=template.folder
-        )
-    except LayoutError:
-        raise
+    xml = render_xml(document, template, logo=logo)
+    return parse_layout(xml, sources=template.sources(), base_dir=template.folder)
 
 
 def render_xml(document: Document, template: Template, *, logo: Path | None = None) -> str:
-    """The raw layout XML (for debugging a template)."""
-    env = _environment(template.folder)
-    return env.get_template(ENTRY).render(doc=document, meta=document.meta, blocks=document.blocks, logo=logo)
+    """The layout XML the template writes for the document (unparsed).
+
+    A mistake in a user's template is a `CommuniqueError` naming its file and
+    line; in a bundled template, anything but a Jinja2 error is our bug."""
+    try:
+        jinja_template = _environment(template.folder).get_template(ENTRY)
+        return jinja_template.render(doc=document, meta=document.meta, blocks=document.blocks, logo=logo)
+    except jinja2.TemplateSyntaxError as err:
+        raise CommuniqueError(f"template syntax error: {err.message}", file=err.filename, line=err.lineno) from None
+    except jinja2.exceptions.SecurityError as err:
+        file, line = _template_frame(err, template)
+        raise CommuniqueError(f"template tried something unsafe: {err}", file=file, line=line) from None
+    except jinja2.TemplateError as err:
+        file, line = _template_frame(err, template)
+        raise CommuniqueError(f"template error: {err.message or err}", file=file, line=line) from None
+    except CommuniqueError:
+        raise
+    except Exception as err:
+        if template.bundled:
+            raise
+        file, line = _template_frame(err, template)
+        raise CommuniqueError(f"template error: {type(err).__name__}: {err}", file=file, line=line) from None
 
 
 def _template_frame(err: Exception, template: Template) -> tuple[str, int | None]:

@@ -1,6 +1,8 @@
 """Writers: one per output format, each turning a document into bytes.
 
-PDF and DOCX draw the same layout tree; JSON writes the model itself.
+PDF and DOCX draw the same layout tree; JSON writes the model itself. The
+PDF and DOCX writers are imported on first use: reportlab, pikepdf and
+python-docx are slow to import, and a build pays only for what it writes.
 """
 
 from __future__ import annotations

@@ -20,6 +20,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from typing import Protocol
 
 import docx
 from docx.document import Document as WordDocument
@@ -61,6 +62,12 @@ def write(layout: Layout) -> bytes:
     return _DocxBuilder(layout).build()
 
 
+class _Container(Protocol):
+    """Where paragraphs go: the document body, a header or a footer."""
+
+    def add_paragraph(self, text: str = "", style: str | None = None) -> WordParagraph: ...
+
+
 @dataclass
 class _WordList:
     """One Word list (a w:num): a top-level list and the lists nested in its
@@ -90,6 +97,8 @@ class _DocxBuilder:
         self.numbering = self.doc.part.numbering_part.element
         self.word_lists: list[_WordList] = []
         self.derived: set[str] = set()  # derived style names made so far
+        # The document's main font: Word's default, and that of the auxiliary styles.
+        self.first_font = next(iter(layout.styles.values())).font if layout.styles else "serif"
 
     def build(self) -> bytes:
         self._trim_template()
@@ -119,7 +128,7 @@ class _DocxBuilder:
         styles = self.doc.styles.element
         for style in list(styles.iterchildren(qn("w:style"))):
             name = style.find(qn("w:name"))
-            if name is None or self._ui_name(name.get(qn("w:val"))) not in _KEEP_STYLES:
+            if name is None or name.get(qn("w:val")) not in _KEEP_STYLES:
                 styles.remove(style)
         for node in list(self.numbering):
             self.numbering.remove(node)
@@ -137,12 +146,6 @@ class _DocxBuilder:
         for rel in self.doc.part.package.rels.values():
             if rel.reltype == RT.EXTENDED_PROPERTIES:
                 rel.target_part._blob = ooxml.app_properties()
-
-    @staticmethod
-    def _ui_name(name: str | None) -> str:
-        return {"Table Normal": "Normal Table", "Default Paragraph Font": "Default Paragraph Font"}.get(
-            name or "", name or ""
-        )
 
     def _page_setup(self) -> None:
         page = self.layout.page
@@ -170,8 +173,7 @@ class _DocxBuilder:
         assert defaults is not None
         rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
         assert rpr is not None
-        first_font = next(iter(self.layout.styles.values())).font if self.layout.styles else "serif"
-        ooxml.set_ordered(rpr, ooxml.fonts(FAMILIES[first_font].word_name))
+        ooxml.set_ordered(rpr, ooxml.fonts(FAMILIES[self.first_font].word_name))
         for node in ooxml.font_size(12):
             ooxml.set_ordered(rpr, node)
         ooxml.set_ordered(rpr, ooxml.language(lang))
@@ -180,10 +182,9 @@ class _DocxBuilder:
         ooxml.set_ordered(ppr, ooxml.element("w:spacing", before="0", after="0", line="240", lineRule="auto"))
         for style in self.layout.styles.values():
             self._paragraph_style(style)
-        self.first_font = first_font
-        self._paragraph_style(Style(name=SPACER_STYLE, font=first_font, size=1, leading=1))
-        self._paragraph_style(Style(name=RULE_STYLE, font=first_font, size=1, leading=1))
-        self._paragraph_style(Style(name=FIGURE_STYLE, font=first_font, size=12, leading=12, align="center"))
+        self._paragraph_style(Style(name=SPACER_STYLE, font=self.first_font, size=1, leading=1))
+        self._paragraph_style(Style(name=RULE_STYLE, font=self.first_font, size=1, leading=1))
+        self._paragraph_style(Style(name=FIGURE_STYLE, font=self.first_font, size=12, leading=12, align="center"))
 
     def _paragraph_style(self, style: Style, based_on: str | None = None) -> etree._Element:
         """A Word paragraph style carrying every property of `style` (a
@@ -261,7 +262,7 @@ class _DocxBuilder:
     def _blocks(
         self,
         blocks: tuple[LayoutBlock, ...],
-        container: object,
+        container: _Container,
         base_indent: float,
         depth: int = 0,
         word_list: _WordList | None = None,
@@ -277,30 +278,30 @@ class _DocxBuilder:
                 style = FIGURE_STYLE
                 if block.align != "center":
                     style = self._derived_style(f"{FIGURE_STYLE} {block.align}", FIGURE_STYLE, align=block.align)[0]
-                paragraph = container.add_paragraph(style=style)  # type: ignore[attr-defined]
+                paragraph = container.add_paragraph(style=style)
                 paragraph.add_run().add_picture(
                     str(block.src),
                     width=Pt(block.width) if block.width else None,
                     height=Pt(block.height) if block.height else None,
                 )
             elif isinstance(block, Rule):
-                container.add_paragraph(style=self._rule_style(block))  # type: ignore[attr-defined]
+                container.add_paragraph(style=self._rule_style(block))
             elif isinstance(block, Spacer):
-                container.add_paragraph(style=self._spacer_style(block.height))  # type: ignore[attr-defined]
+                container.add_paragraph(style=self._spacer_style(block.height))
             elif isinstance(block, PageBreak):
-                container.add_paragraph(style=self._page_break_style())  # type: ignore[attr-defined]
+                container.add_paragraph(style=self._page_break_style())
             else:  # pragma: no cover - the layout parser admits nothing else
                 raise TypeError(f"the DOCX writer does not know {type(block).__name__}")
 
     def _paragraph(
-        self, block: Paragraph, container: object, base_indent: float, num_id: int | None = None, depth: int = 0
+        self, block: Paragraph, container: _Container, base_indent: float, num_id: int | None = None, depth: int = 0
     ) -> WordParagraph:
         """A paragraph; with `num_id`, a list item numbered at Word list level
         `depth`, else at list depth `depth` (a later paragraph of an item)."""
         style = block.style
         if num_id is None and base_indent:
             style = self._continued_style(style, depth, base_indent)
-        paragraph: WordParagraph = container.add_paragraph(style=style)  # type: ignore[attr-defined]
+        paragraph: WordParagraph = container.add_paragraph(style=style)
         if num_id is not None:
             ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.numbering_reference(num_id, depth))
         for run in block.runs:
@@ -330,7 +331,9 @@ class _DocxBuilder:
         text.text = run.text
         text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
 
-    def _list(self, block: List, container: object, base_indent: float, depth: int, parent: _WordList | None) -> None:
+    def _list(
+        self, block: List, container: _Container, base_indent: float, depth: int, parent: _WordList | None
+    ) -> None:
         """A list's items, numbered at level `depth` of its parent's Word list
         when that level fits, else of a Word list of its own. Word has nine
         levels: a list nested deeper numbers on the last, in a list of its own."""

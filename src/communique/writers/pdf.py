@@ -22,25 +22,11 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Flowable,
-    Frame,
-    KeepTogether,
-    PageTemplate,
-)
-from reportlab.platypus import (
-    Image as RLImage,
-)
-from reportlab.platypus import (
-    PageBreak as RLPageBreak,
-)
-from reportlab.platypus import (
-    Paragraph as RLParagraph,
-)
-from reportlab.platypus import (
-    Spacer as RLSpacer,
-)
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
+from reportlab.platypus import Image as RLImage
+from reportlab.platypus import PageBreak as RLPageBreak
+from reportlab.platypus import Paragraph as RLParagraph
+from reportlab.platypus import Spacer as RLSpacer
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 from reportlab.platypus.flowables import HRFlowable
 
@@ -289,25 +275,35 @@ def _image(block: Image) -> Flowable:
 def _draw_margin_blocks(
     canvas: Canvas, layout: Layout, styles: dict[str, ParagraphStyle], number: int, total: int
 ) -> None:
+    """Header blocks down from the top edge, footer blocks up from the bottom
+    edge, page number and count filled in."""
     page = layout.page
     first = number == 1
-    values = {"page": str(number), "pages": str(total)}
+    fields = {"page": str(number), "pages": str(total)}
+    header = [_margin_flowable(block, layout, styles, fields) for block in layout.header_for(first)]
+    footer = [_margin_flowable(block, layout, styles, fields) for block in layout.footer_for(first)]
     canvas.saveState()
     y = page.height - HEADER_DISTANCE
-    for block in layout.header_for(first):
-        if isinstance(block, Paragraph):
-            para = RLParagraph(paragraph_markup(block.runs, layout.styles[block.style], values), styles[block.style])
-            _, height = para.wrap(page.frame_width, page.height)
-            y -= height
-            para.drawOn(canvas, page.margin_left, y)
-    paragraphs = [b for b in layout.footer_for(first) if isinstance(b, Paragraph)]
+    for flowable in header:
+        width, height = flowable.wrap(page.frame_width, page.height)
+        y -= height
+        flowable.drawOn(canvas, page.margin_left, y, _sW=page.frame_width - width)
     y = HEADER_DISTANCE
-    for block in reversed(paragraphs):
-        para = RLParagraph(paragraph_markup(block.runs, layout.styles[block.style], values), styles[block.style])
-        _, height = para.wrap(page.frame_width, page.height)
-        para.drawOn(canvas, page.margin_left, y)
+    for flowable in reversed(footer):
+        width, height = flowable.wrap(page.frame_width, page.height)
+        flowable.drawOn(canvas, page.margin_left, y, _sW=page.frame_width - width)
         y += height
     canvas.restoreState()
+
+
+def _margin_flowable(
+    block: LayoutBlock, layout: Layout, styles: dict[str, ParagraphStyle], fields: dict[str, str]
+) -> Flowable:
+    if isinstance(block, Paragraph):
+        return RLParagraph(paragraph_markup(block.runs, layout.styles[block.style], fields), styles[block.style])
+    if isinstance(block, Image | Rule | Spacer):
+        return next(_flowables((block,), layout, styles, base_indent=0.0))
+    raise TypeError(f"the PDF writer cannot draw {type(block).__name__} in a header or footer")
 
 
 # ---------------------------------------------------------------- inline markup
