@@ -19,7 +19,7 @@ from docx.oxml.ns import qn
 from communique.errors import CommuniqueError
 from communique.layout import walk_paragraphs
 from communique.model import Document, ListBlock, Meta, TextBlock, plain
-from communique.readers import READERS, docxfile, plaintext
+from communique.readers import docxfile, plaintext, reader_for
 from communique.render import find_template, render_layout
 from communique.writers import docx as docx_writer
 
@@ -39,7 +39,7 @@ def read_text_file(path: Path) -> Document:
 
 
 def test_docx_is_registered() -> None:
-    assert READERS[".docx"] is docxfile.read
+    assert reader_for(Path("x.docx")) is docxfile.read
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda p: p.name)

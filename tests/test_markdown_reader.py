@@ -11,7 +11,7 @@ import pytest
 
 from communique.errors import CommuniqueError
 from communique.model import Block, Document, Footnote, Inline, ListBlock, TextBlock
-from communique.readers import READERS, markdown
+from communique.readers import markdown, reader_for
 from tests.conftest import docx_text, pdf_text, squash
 
 STATEMENT = """\
@@ -79,8 +79,8 @@ def list_block(block: Block) -> ListBlock:
 
 
 def test_registered_for_md_and_markdown() -> None:
-    assert READERS[".md"] is markdown.read
-    assert READERS[".markdown"] is markdown.read
+    assert reader_for(Path("x.md")) is markdown.read
+    assert reader_for(Path("x.markdown")) is markdown.read
 
 
 def test_statement_meta_from_front_matter_title_from_h1() -> None:

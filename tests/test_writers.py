@@ -150,3 +150,24 @@ def test_header_images_rules_and_page_fields_reach_both_files(tmp_path: Path) ->
     assert any(p.style.name.startswith("Rule") for p in header.paragraphs)
     instructions = " ".join(t.text for t in header._element.iter(qn("w:instrText")))
     assert "PAGE" in instructions and "NUMPAGES" in instructions
+
+
+def test_a_short_rule_is_as_wide_in_both_files(tmp_path: Path) -> None:
+    """The footnote separator: 45 mm from the left margin, not the full line."""
+    from communique.layout import Rule, length, parse_layout
+    from communique.writers import docx as docx_writer
+    from communique.writers import pdf as pdf_writer
+
+    layout = parse_layout(
+        '<document margins="25mm"><styles><style name="Body"/></styles><body>'
+        '<p style="Body">Text.</p><rule width="45mm" thickness="0.5pt"/><p style="Body">Note.</p></body></document>'
+    )
+    word = docx.Document(io.BytesIO(docx_writer.write(layout)))
+    rule = next(p for p in word.paragraphs if p.style.name.startswith("Rule"))
+    right = rule.style.paragraph_format.right_indent
+    assert right is not None and abs(right.pt - (layout.page.frame_width - length("45mm"))) < 0.1
+    from reportlab.platypus.flowables import HRFlowable  # the width the PDF writer asks reportlab for
+
+    rules = tuple(b for b in layout.body if isinstance(b, Rule))
+    flowables = [f for f in pdf_writer._flowables(rules, layout, {}, 0.0) if isinstance(f, HRFlowable)]
+    assert flowables and abs(float(flowables[0].width) - length("45mm")) < 0.01

@@ -143,10 +143,13 @@ class Image:
 
 @dataclass(frozen=True)
 class Rule:
+    """A horizontal line from the left margin; `width` None spans the frame."""
+
     thickness: float = 0.5
     color: str = "#000000"
     space_before: float = 0.0
     space_after: float = 6.0
+    width: float | None = None
 
 
 @dataclass(frozen=True)
@@ -367,7 +370,7 @@ _BLOCK_ATTRS: dict[str, set[str]] = {
     "list": {"style", "start", "format", "label", "bullet"},
     "item": set(),
     "image": {"src", "width", "height", "align"},
-    "rule": {"thickness", "color", "space-before", "space-after"},
+    "rule": {"thickness", "color", "space-before", "space-after", "width"},
     "spacer": {"height"},
     "page-break": set(),
 }
@@ -553,6 +556,7 @@ class _Parser:
                 color=self.color(node, node.get("color", "#000000")),
                 space_before=self.length(node, "space-before", node.get("space-before", "0pt")),
                 space_after=self.length(node, "space-after", node.get("space-after", "6pt")),
+                width=self.length(node, "width", node.get("width")) if node.get("width") else None,
             )
         if tag == "spacer":
             return Spacer(self.length(node, "height", node.get("height", "12pt")))

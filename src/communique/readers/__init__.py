@@ -6,24 +6,36 @@ what the text *is*, never how it looks.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
 from communique.errors import CommuniqueError
 from communique.model import Document
-from communique.readers import docxfile, jsonfile, markdown, pdffile, plaintext
 
 Reader = Callable[[bytes, str], Document]
 
-READERS: dict[str, Reader] = {
-    ".txt": plaintext.read,
-    ".text": plaintext.read,
-    ".md": markdown.read,
-    ".markdown": markdown.read,
-    ".json": jsonfile.read,
-    ".docx": docxfile.read,
-    ".pdf": pdffile.read,
+# Suffix → the reader module (in this package) whose `read` takes the file.
+# Modules are imported on first use: a text build need not load python-docx,
+# pikepdf or markdown-it.
+READERS: dict[str, str] = {
+    ".txt": "plaintext",
+    ".text": "plaintext",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".json": "jsonfile",
+    ".docx": "docxfile",
+    ".pdf": "pdffile",
 }
+DEFAULT_READER = "plaintext"
+
+
+def reader_for(path: Path) -> Reader:
+    """The reader a file's suffix names; plain text when the suffix is unknown."""
+    module = importlib.import_module(f"{__name__}.{READERS.get(path.suffix.lower(), DEFAULT_READER)}")
+    reader: Reader = module.read
+    return reader
+
 
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 
@@ -46,7 +58,7 @@ def read(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> Document:
         raise CommuniqueError("permission denied", file=str(path)) from None
     except CommuniqueError as err:
         raise err.located(str(path)) from None
-    reader = READERS.get(path.suffix.lower(), plaintext.read)
+    reader = reader_for(path)
     try:
         return reader(data, str(path))
     except CommuniqueError as err:

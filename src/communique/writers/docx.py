@@ -244,8 +244,19 @@ class _DocxBuilder:
     def _rule_style(self, rule: Rule) -> str:
         # No commas: Word reads a comma in a style name as an alias separator.
         name = f"{RULE_STYLE} {rule.thickness:g}pt ({rule.space_before:g}pt above {rule.space_after:g}pt below)"
+        short = rule.width is not None and rule.width < self.layout.page.frame_width
+        if short:
+            name += f" {rule.width:g}pt wide"
+        if rule.color != "#000000":
+            name += f" {rule.color}"
+        right = self.layout.page.frame_width - rule.width if short and rule.width is not None else 0.0
         name, ppr = self._derived_style(
-            name, RULE_STYLE, leading=rule.thickness, space_before=rule.space_before, space_after=rule.space_after
+            name,
+            RULE_STYLE,
+            leading=rule.thickness,
+            space_before=rule.space_before,
+            space_after=rule.space_after,
+            indent_right=right,
         )
         if ppr is not None:
             ooxml.set_ordered(ppr, ooxml.bottom_border(rule.thickness, rule.color))

@@ -189,7 +189,8 @@ def _flowables(
             yield _image(block)
         elif isinstance(block, Rule):
             yield HRFlowable(
-                width="100%",
+                width=block.width if block.width is not None else "100%",
+                hAlign="LEFT",
                 thickness=block.thickness,
                 color=HexColor(block.color),
                 spaceBefore=block.space_before,
