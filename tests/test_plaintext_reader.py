@@ -565,3 +565,23 @@ def test_language_is_guessed(language: str, text: str) -> None:
 
 def test_language_is_none_for_short_text() -> None:
     assert guess_language("Kamuoyuna duyurulur.") is None
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        (
+            "Done at Astana on 12 October 2022 in a single original copy in the English language.",
+            ("Astana", "2022-10-12"),
+        ),
+        ("Совершено в городе Астане 12 октября 2022 года в одном подлинном экземпляре.", ("Астане", "2022-10-12")),
+        ("Kelt Budapesten, 2022. január 11.", ("Budapesten", "2022-01-11")),
+        ("Done at the request of the Council.", None),
+    ],
+)
+def test_the_signing_formula_of_a_treaty_style_text_is_its_place_and_date(
+    line: str, expected: tuple[str, str] | None
+) -> None:
+    from communique.readers.metadata_lines import date_line
+
+    assert date_line(line) == expected

@@ -66,9 +66,32 @@ def reference_of(text: str) -> str | None:
 # ---------------------------------------------------------------- place and date
 
 
+# The formula that closes a treaty-style text: where and when it was done.
+_SIGNING_FORMULA = re.compile(
+    r"(?:Done (?:at|in)|Fait à|Hecho en|Geschehen zu|Совершено в(?: городе| г\.)?|Kelt)\s+"
+    r"(?P<place>[^\W\d_][^,\d]*?)(?=,|\s+(?:on|the|le|el|am)\s|\s+\d|$)"
+)
+
+
+def signing_formula(text: str) -> tuple[str | None, str] | None:
+    """(place, ISO date) of "Done at Astana on 12 October 2022 …",
+    "Совершено в городе Астане 12 октября 2022 года …", "Kelt Budapesten, …"."""
+    match = _SIGNING_FORMULA.match(text)
+    if match is None:
+        return None
+    found = dates.find_dates(text[match.end("place") :])
+    if not found:
+        return None
+    return match.group("place").strip(), found[0].iso
+
+
 def date_line(text: str) -> tuple[str | None, str] | None:
     """(place, ISO date) when `text` is a date line, optionally after a place:
-    "İstanbul, 11 Ocak 2022", "2020 jylǵy 21 qazan", "г. Ташкент, 12 мая 2022 г."."""
+    "İstanbul, 11 Ocak 2022", "2020 jylǵy 21 qazan", "г. Ташкент, 12 мая 2022 г.",
+    or the signing formula of a treaty-style text."""
+    formula = signing_formula(text)
+    if formula is not None:
+        return formula
     if word_count(text) > 10:
         return None
     found = dates.find_dates(text)
