@@ -15,7 +15,10 @@ import docx
 import pytest
 
 from communique.errors import CommuniqueError
-from communique.publish import write_together
+from communique.model import Document, Meta, TextBlock, plain
+from communique.publish import Options, render_outputs, write_together
+from communique.readers import pdffile
+from communique.render import find_template
 from tests.conftest import docx_text, pdf_text, squash
 
 NASTY = Path(__file__).resolve().parent / "fixtures" / "nasty"
@@ -112,3 +115,15 @@ def test_outputs_appear_together_or_not_at_all(tmp_path: Path) -> None:
         write_together({tmp_path / "b.pdf": b"%PDF-1.7 test", blocker: b"PK"})
     assert not (tmp_path / "b.pdf").exists()
     assert [p.name for p in tmp_path.iterdir()] == ["b.docx"]
+
+
+def test_an_archived_pdf_source_inflates_only_so_far(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The source attached to a PDF is inflated with a limit: a flate bomb
+    is refused, not unpacked into memory."""
+    document = Document(Meta(title="Başlık", language="tr"), (TextBlock("paragraph", plain("Metin. " * 100)),))
+    pdf = render_outputs(document, Options(template=find_template("statement"), formats=("pdf",)))["pdf"]
+    assert pdffile.read(pdf, "archived.pdf") == document
+    monkeypatch.setattr(pdffile, "MAX_SOURCE_BYTES", 500)
+    with pytest.raises(CommuniqueError, match="over 500 bytes") as caught:
+        pdffile.read(pdf, "archived.pdf")
+    assert caught.value.file == "archived.pdf"

@@ -21,15 +21,15 @@ import json
 import re
 import textwrap
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from communique.model import Block, Document, Footnote, ListBlock, TextBlock
+from communique.model import Block, Document, Footnote, TextBlock
 from communique.readers import dates
 from communique.readers.plaintext import read, read_text
+from tests.model_walk import list_items, model_text, tokens, walk
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "public"
 
@@ -61,40 +61,8 @@ def case(request: pytest.FixtureRequest) -> tuple[dict[str, Any], Document, str]
     return entry, read(data, str(path)), data.decode("utf-8-sig")
 
 
-def _walk(blocks: tuple[Block, ...], depth: int = 0) -> Iterator[tuple[int, Block]]:
-    for block in blocks:
-        yield depth, block
-        if isinstance(block, ListBlock):
-            for item in block.items:
-                yield from _walk(item.blocks, depth + 1)
-
-
 def _top(document: Document, kind: str) -> list[Block]:
     return [block for block in document.blocks if block.kind == kind]
-
-
-def _items(document: Document, kind: str, nested: bool | None) -> int:
-    return sum(
-        len(block.items)
-        for depth, block in _walk(document.blocks)
-        if isinstance(block, ListBlock) and block.kind == kind and (nested is None or (depth > 0) == nested)
-    )
-
-
-def _model_text(document: Document) -> str:
-    parts = [document.meta.title or "", document.meta.subtitle or "", document.meta.issuer or ""]
-    for _, block in _walk(document.blocks):
-        if isinstance(block, ListBlock):
-            parts.extend(item.label for item in block.items)
-        elif isinstance(block, Footnote):
-            parts.extend([block.label, block.text()])
-        else:
-            parts.append(block.text())
-    return "\n".join(parts)
-
-
-def _tokens(text: str) -> list[str]:
-    return re.findall(r"[^\W\d_]+|\d+", text)
 
 
 def test_counts(case: tuple[dict[str, Any], Document, str]) -> None:
@@ -107,9 +75,9 @@ def test_counts(case: tuple[dict[str, Any], Document, str]) -> None:
     found = {
         "preamble_clauses": len(_top(document, "recital")),
         "chapeau_lines": len(_top(document, "chapeau")),
-        "numbered_paragraphs": _items(document, "numbered_list", nested=False),
-        "sub_items": _items(document, "numbered_list", nested=True),
-        "bullet_items": _items(document, "bullet_list", nested=None),
+        "numbered_paragraphs": list_items(document, "numbered_list", nested=False),
+        "sub_items": list_items(document, "numbered_list", nested=True),
+        "bullet_items": list_items(document, "bullet_list", nested=None),
         "headings": len(_top(document, "heading")),
         "footnotes": len(_top(document, "footnote")),
         "paragraphs": len(_top(document, "paragraph")),
@@ -159,13 +127,13 @@ def test_meta(case: tuple[dict[str, Any], Document, str]) -> None:
 
 def test_no_word_lost(case: tuple[dict[str, Any], Document, str]) -> None:
     _, document, text = case
-    model = _model_text(document)
-    missing = set(_tokens(text)) - set(_tokens(model))
+    model = model_text(document)
+    missing = set(tokens(text)) - set(tokens(model))
     assert not missing
     # Every word as often as written (digits aside: a footnote marker lives
     # on as the footnote's label).
-    words = Counter(t for t in _tokens(text) if not t.isdigit())
-    assert not words - Counter(t for t in _tokens(model) if not t.isdigit())
+    words = Counter(t for t in tokens(text) if not t.isdigit())
+    assert not words - Counter(t for t in tokens(model) if not t.isdigit())
 
 
 def test_footnote_markers_are_split_only_where_a_footnote_exists(
@@ -175,7 +143,7 @@ def test_footnote_markers_are_split_only_where_a_footnote_exists(
     labels = {block.label for block in document.blocks if isinstance(block, Footnote)}
     refs = [
         run.text
-        for _, block in _walk(document.blocks)
+        for _, block in walk(document.blocks)
         if isinstance(block, TextBlock)
         for run in block.content
         if run.kind == "footnote_ref"

@@ -286,6 +286,28 @@ def test_too_many_entries_are_refused() -> None:
         docxfile.read(data.getvalue(), "many.docx")
 
 
+def _damaged(how: str) -> bytes:
+    """A Word file whose parts cannot be unpacked: the main part's deflate
+    data garbled, or every entry flagged as encrypted."""
+    data = bytearray(write(Document(Meta(title="T", language="en"), (TextBlock("paragraph", plain("x")),))))
+    if how == "garbled":
+        info = zipfile.ZipFile(io.BytesIO(bytes(data))).getinfo("word/document.xml")
+        start = info.header_offset + 30 + len(info.filename) + len(info.extra)  # after the local header
+        data[start + 5 : start + 40] = bytes(b ^ 0x55 for b in data[start + 5 : start + 40])
+    else:
+        entry = data.find(b"PK\x01\x02")  # central directory entries
+        while entry != -1:
+            data[entry + 8] |= 1  # general purpose flag: encrypted
+            entry = data.find(b"PK\x01\x02", entry + 4)
+    return bytes(data)
+
+
+@pytest.mark.parametrize("how", ["garbled", "encrypted"])
+def test_a_part_that_cannot_be_unpacked_is_refused(how: str) -> None:
+    with pytest.raises(CommuniqueError, match=r"part \S+ cannot be unpacked"):
+        docxfile.read(_damaged(how), "damaged.docx")
+
+
 def test_entities_are_not_expanded(tmp_path: Path) -> None:
     """A billion-laughs or external-entity document part yields no expansion."""
     base = write(Document(Meta(title="T", language="en"), (TextBlock("paragraph", plain("x")),)))
@@ -293,7 +315,7 @@ def test_entities_are_not_expanded(tmp_path: Path) -> None:
         '<?xml version="1.0"?><!DOCTYPE w:document [<!ENTITY e SYSTEM "file:///etc/passwd">'
         '<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]>'
         '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body>'
-        "<w:p><w:r><w:t>&e;&b;</w:t></w:r></w:p></w:body></w:document>"
+        "<w:p><w:r><w:t>before &e;&b; after</w:t></w:r></w:p></w:body></w:document>"
     )
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(base)) as source, zipfile.ZipFile(out, "w") as target:
@@ -302,6 +324,7 @@ def test_entities_are_not_expanded(tmp_path: Path) -> None:
     document = docxfile.read(out.getvalue(), "hostile.docx")
     text = " ".join(b.text() for b in document.blocks if isinstance(b, TextBlock))
     assert "root:" not in text and "aaaaaaaaaa" not in text
+    assert "before" in text and "after" in text  # the paragraph itself is still read
 
 
 def test_styles_map_continued_paragraphs(rich_document: Document) -> None:
@@ -330,3 +353,24 @@ def test_a_plain_word_file_gives_its_issuer_line_and_genre_to_the_metadata() -> 
     assert document.meta.title == "Bəyanat"
     assert document.meta.date == "2022-01-11" and document.meta.place == "Bakı"
     assert [b.kind for b in document.blocks] == ["paragraph", "paragraph", "place_date"]
+
+
+def test_a_plain_word_file_reads_lines_broken_by_hand_as_the_plain_text_rules_do() -> None:
+    """A paragraph with a manual line break or a tab is one line to the
+    plain-text rules, and keeps the role they give it."""
+    word = docx.Document()
+    for text in (
+        "Joint Statement",
+        "The Ministers met in Baku and discussed cooperation in many areas of common interest.",
+        "The Ministers agreed to meet again next year in Astana to continue the dialogue.",
+        "Baku,\t11 January 2022",
+    ):
+        word.add_paragraph(text)
+    word.add_paragraph("John Smith").add_run().add_break()
+    word.paragraphs[-1].add_run("Minister of Foreign Affairs")
+    buffer = io.BytesIO()
+    word.save(buffer)
+    document = docxfile.read(buffer.getvalue(), "foreign.docx")
+    assert document.meta.title == "Joint Statement"
+    assert document.meta.date == "2022-01-11" and document.meta.place == "Baku"
+    assert [b.kind for b in document.blocks] == ["paragraph", "paragraph", "place_date", "signature"]

@@ -10,17 +10,16 @@ input may be lost.
 
 from __future__ import annotations
 
-import re
 import textwrap
 from collections import Counter
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
-from communique.model import Block, Document, Footnote, ListBlock, TextBlock
+from communique.model import Document, Footnote, ListBlock, TextBlock
 from communique.readers.plaintext import read_text
+from tests.model_walk import list_items, model_text, tokens, walk
 
 
 @dataclass(frozen=True)
@@ -977,56 +976,24 @@ President of the Republic of Kazakhstan
 # ---------------------------------------------------------------- checks
 
 
-def _walk(blocks: tuple[Block, ...], depth: int = 0) -> Iterator[tuple[int, Block]]:
-    for block in blocks:
-        yield depth, block
-        if isinstance(block, ListBlock):
-            for item in block.items:
-                yield from _walk(item.blocks, depth + 1)
-
-
 def _top(document: Document, kind: str) -> list[str]:
     return [block.text() for block in document.blocks if isinstance(block, TextBlock) and block.kind == kind]
 
 
 def _counts(document: Document) -> dict[str, int]:
-    def items(kind: str, nested: bool | None) -> int:
-        return sum(
-            len(block.items)
-            for depth, block in _walk(document.blocks)
-            if isinstance(block, ListBlock) and block.kind == kind and (nested is None or (depth > 0) == nested)
-        )
-
     found = {
         "paragraphs": len(_top(document, "paragraph")),
         "recitals": len(_top(document, "recital")),
         "chapeaux": len(_top(document, "chapeau")),
-        "numbered": items("numbered_list", nested=False),
-        "sub_items": items("numbered_list", nested=True),
-        "bullets": items("bullet_list", nested=None),
+        "numbered": list_items(document, "numbered_list", nested=False),
+        "sub_items": list_items(document, "numbered_list", nested=True),
+        "bullets": list_items(document, "bullet_list", nested=None),
         "headings": len(_top(document, "heading")),
         "closings": len(_top(document, "closing")),
         "quotes": len(_top(document, "quote")),
         "footnotes": sum(1 for block in document.blocks if isinstance(block, Footnote)),
     }
     return {key: value for key, value in found.items() if value}
-
-
-def _model_text(document: Document) -> str:
-    meta = document.meta
-    parts = [meta.title or "", meta.subtitle or "", meta.issuer or ""]
-    for _, block in _walk(document.blocks):
-        if isinstance(block, ListBlock):
-            parts.extend(item.label for item in block.items)
-        elif isinstance(block, Footnote):
-            parts.extend([block.label, block.text()])
-        else:
-            parts.append(block.text())
-    return "\n".join(parts)
-
-
-def _tokens(text: str) -> list[str]:
-    return re.findall(r"[^\W\d_]+|\d+", text)
 
 
 @pytest.fixture(params=CASES, ids=[c.name for c in CASES])
@@ -1069,16 +1036,16 @@ def test_roles_and_trailing_lines(seen: tuple[Case, Document]) -> None:
 def test_list_labels(seen: tuple[Case, Document]) -> None:
     given, document = seen
     labels = [
-        [item.label for item in block.items] for _, block in _walk(document.blocks) if isinstance(block, ListBlock)
+        [item.label for item in block.items] for _, block in walk(document.blocks) if isinstance(block, ListBlock)
     ]
     assert labels == given.labels
 
 
 def test_no_word_lost(seen: tuple[Case, Document]) -> None:
     given, document = seen
-    model = _model_text(document)
-    written = Counter(_tokens(given.text))
-    assert not written - Counter(_tokens(model))
+    model = model_text(document)
+    written = Counter(tokens(given.text))
+    assert not written - Counter(tokens(model))
 
 
 def test_same_model_with_crlf_and_single_line_breaks(seen: tuple[Case, Document]) -> None:

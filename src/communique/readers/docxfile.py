@@ -28,6 +28,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import PurePosixPath
@@ -83,6 +84,11 @@ def read(data: bytes, source: str) -> Document:
 # ---------------------------------------------------------------- the package
 
 
+# What a damaged, encrypted or oddly compressed ZIP entry raises on reading:
+# a CRC or header error, bad deflate data, a password, an unknown method.
+_UNPACK_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, RuntimeError, NotImplementedError)
+
+
 def _w(tag: str) -> str:
     return f"{{{W}}}{tag}"
 
@@ -116,8 +122,11 @@ class _Package:
         """A part parsed safely, or None when the package lacks it."""
         if name not in self.names:
             return None
-        with self.zip.open(name) as stream:
-            raw = stream.read(MAX_ENTRY_BYTES + 1)
+        try:
+            with self.zip.open(name) as stream:
+                raw = stream.read(MAX_ENTRY_BYTES + 1)
+        except _UNPACK_ERRORS as err:
+            raise CommuniqueError(f"the Word file's part {name} cannot be unpacked ({err})") from None
         if len(raw) > MAX_ENTRY_BYTES:
             raise CommuniqueError(f"the Word file's part {name} is too large")
         try:
@@ -414,7 +423,10 @@ class _Reader:
                     continue
                 if in_field_code:
                     continue
-                text = {"t": part.text or "", "tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "\u2011"}.get(tag)
+                # itertext: an unexpanded entity reference must not cut the text after it
+                text = {"t": _text_of_node(part), "tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "\u2011"}.get(
+                    tag
+                )
                 if tag == "footnoteReference":
                     label = str(len(self.word_footnotes) + 1)
                     self.word_footnote(part.get(_w("id"), ""), label)
@@ -493,6 +505,11 @@ class _Reader:
             date=date,
             place=place,
         )
+
+
+def _text_of_node(node: etree._Element) -> str:
+    """All the text inside an element, entity references left as written."""
+    return "".join(str(part) for part in node.itertext())
 
 
 def _is_ours(style_name: str) -> bool:
@@ -746,19 +763,16 @@ def _classify_plain(meta: Meta, blocks: list[Block], plain: list[tuple[int, _Par
             texts.append(block.text())
         elif isinstance(block, ListBlock):
             texts.extend(f"{item.label} {_text_of(item.blocks[0]) if item.blocks else ''}" for item in block.items)
-    found_meta, found = plaintext.classify(texts)
-    kinds: dict[str, list[str]] = {}
-    for block in found:
-        if isinstance(block, TextBlock):
-            kinds.setdefault(block.text(), []).append(block.kind)
+    roles = plaintext.roles_as_pasted(texts)
+    found_meta = roles.meta
     titles = {found_meta.title, found_meta.subtitle, found_meta.issuer} - {None}  # lines that are metadata
-    out = list(blocks)
-    for index, para in reversed(plain):
-        text = para.text()
+    out: list[Block | None] = list(blocks)
+    for index, para in plain:  # in reading order, as the rules gave the kinds
+        text = plaintext.as_unit(para.text())
         if text in titles and not (meta.title and text != meta.title):
-            del out[index]
+            out[index] = None
             continue
-        kind = (kinds.get(text) or ["paragraph"]).pop(0)
+        kind = roles.take(text)
         out[index] = replace(_text_block(para), kind=kind) if kind != "heading" else _text_block(para)
     merged = replace(
         meta,
@@ -771,4 +785,4 @@ def _classify_plain(meta: Meta, blocks: list[Block], plain: list[tuple[int, _Par
         date=meta.date or found_meta.date,
         place=meta.place or found_meta.place,
     )
-    return merged, out
+    return merged, [block for block in out if block is not None]

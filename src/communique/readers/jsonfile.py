@@ -12,7 +12,10 @@ from communique.readers.decoding import decode
 def read(data: bytes, source: str) -> Document:
     """Parse model JSON; errors give the line, or the JSON pointer of the
     value that does not fit the model."""
-    text = decode(data).text
+    try:
+        text = decode(data, source).text
+    except CommuniqueError as err:
+        raise err.located(source) from None
     try:
         loaded = json.loads(text)
     except json.JSONDecodeError as err:

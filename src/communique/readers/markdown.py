@@ -377,11 +377,6 @@ def _title_text(content: Content, labels: set[str]) -> str:
     return content_text(tuple(run for run in runs if run.kind != "footnote_ref"))
 
 
-def _key(text: str) -> str:
-    """A paragraph as the plain-text rules see it."""
-    return re.sub(r"\s+", " ", text).strip()
-
-
 def _classify(meta: Meta, blocks: list[Block]) -> tuple[Meta, list[Block]]:
     """Roles for top-level paragraphs by the plain-text rules, which see the
     whole text as pasted (title, headings, quotes, list items with their
@@ -394,11 +389,8 @@ def _classify(meta: Meta, blocks: list[Block]) -> tuple[Meta, list[Block]]:
             for item in block.items:
                 first = next((b.text() for b in item.blocks if isinstance(b, TextBlock)), "…")
                 texts.append(f"{item.label if block.kind == 'numbered_list' else '-'} {first}")
-    found_meta, found = plaintext.classify(texts)
-    kinds: dict[str, list[str]] = {}
-    for block in found:
-        if isinstance(block, TextBlock):
-            kinds.setdefault(block.text(), []).append(block.kind)
+    roles = plaintext.roles_as_pasted(texts)
+    found_meta = roles.meta
     title = meta.title
     subtitle = meta.subtitle
     out: list[Block] = []
@@ -406,14 +398,14 @@ def _classify(meta: Meta, blocks: list[Block]) -> tuple[Meta, list[Block]]:
         if not (isinstance(block, TextBlock) and block.kind == "paragraph"):
             out.append(block)
             continue
-        key = _key(block.text())
-        if title is None and key == found_meta.title:
-            title = key  # a paragraph shaped like a title, where Markdown gave none
+        text = plaintext.as_unit(block.text())
+        if title is None and text == found_meta.title:
+            title = text  # a paragraph shaped like a title, where Markdown gave none
             continue
-        if subtitle is None and key == found_meta.subtitle and found_meta.title == title:
-            subtitle = key
+        if subtitle is None and text == found_meta.subtitle and found_meta.title == title:
+            subtitle = text
             continue
-        kind = (kinds.get(key) or ["paragraph"]).pop(0)
+        kind = roles.take(text)
         out.append(replace(block, kind="paragraph" if kind == "heading" else kind))
     merged = replace(
         meta,

@@ -16,7 +16,8 @@ import re
 from communique.readers import dates
 
 _WORDS = re.compile(r"\S+")
-_OPENERS = "\"'«„“”‘‚(["
+OPENERS = "\"'«„“”‘‚(["  # what may stand before a paragraph's or a name's first letter
+# An initial before a name or another initial: "A. Smith", "M.K. Tokayev".
 INITIALS = re.compile(r"(?:^|\s)[^\W\d_]\.\s?[^\W\d_]")
 
 
@@ -32,16 +33,21 @@ def capitalised_share(text: str, min_letters: int = 1) -> float:
     words = [w for w in text.split() if sum(ch.isalpha() for ch in w) >= min_letters]
     if not words:
         return 0.0
-    return sum(1 for w in words if w.lstrip(_OPENERS)[:1].isupper()) / len(words)
+    return sum(1 for w in words if w.lstrip(OPENERS)[:1].isupper()) / len(words)
 
 
 # ---------------------------------------------------------------- reference numbers
 
+# A reference alone: a "No:"-style label before a number with a digit in
+# it ("No: 57", "№ 12/345", "Sayı: E-123"), or a UN-style document symbol
+# ("S/PRST/2022/1", "A/RES/80/1").
 _REFERENCE_LINE = re.compile(
     r"(?:(?:No|Nr|N°|Nº|№|Sayı|Sayi|Ref|Reference|Réf|Исх|Номер)\.?\s*:?\s*(?P<ref>[\w./-]*\d[\w./-]*)"
     r"|(?P<symbol>[A-Z]{1,5}(?:/[A-Z0-9.()-]+){2,}))",
     re.IGNORECASE,
 )
+# A reference at the start of a title: "No: 57 …", a law's "59/2002. …",
+# a document symbol "S/PRST/2022/1 …".
 TITLE_REFERENCE = re.compile(
     r"(?:No|Nr|N°|Nº|№|Sayı)\.?\s*:?\s*(?P<ref>\d[\w/-]*)\b"
     r"|(?P<number>\d+(?:/\d+)+)\.?(?=\s)"

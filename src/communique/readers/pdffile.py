@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import zlib
 from collections.abc import Iterator
 
 import pikepdf
@@ -19,6 +20,11 @@ from communique.model import Document
 from communique.readers import jsonfile
 
 JSON_TYPE = "/application/json"
+# The most an attached source may inflate to: a model JSON is a few hundred
+# kilobytes; a flate bomb in a 20 MB PDF could otherwise fill the memory.
+MAX_SOURCE_BYTES = 50 * 1024 * 1024
+# The name qpdf gives a PDF read from memory, at the start of its messages:
+# "<_io.BytesIO object at 0x7f…> (offset 123): ".
 _STREAM_NAME = re.compile(r"^.*<_io\.BytesIO object at 0x[0-9a-fA-F]+>(?: \(offset \d+\))?:\s*")
 NO_SOURCE = "this PDF has no Communique source attached; publish from the original text, JSON or DOCX"
 
@@ -34,6 +40,8 @@ def read(data: bytes, source: str) -> Document:
         raise CommuniqueError("this PDF is encrypted; Communique cannot read it", file=source) from None
     except pikepdf.PdfError as err:
         raise CommuniqueError(f"not a readable PDF ({_first_line(err)})", file=source) from None
+    except CommuniqueError as err:
+        raise err.located(source) from None
     if damage:
         details = [_first_line(Exception(w)) for w in damage]
         detail = next((d for d in details if d != "file is damaged"), details[0])
@@ -55,8 +63,30 @@ def _source_json(pdf: pikepdf.Pdf) -> bytes | None:
             continue
         stream = embedded.get("/UF", embedded.get("/F"))
         if isinstance(stream, pikepdf.Stream) and str(stream.get("/Subtype", "")) == JSON_TYPE:
-            return bytes(stream.read_bytes())
+            return _inflated(stream)
     return None
+
+
+def _inflated(stream: pikepdf.Stream) -> bytes:
+    """A stream's bytes, inflated no further than `MAX_SOURCE_BYTES`; only
+    Flate (what every PDF writer uses for attachments) or no filter."""
+    filters = stream.get("/Filter")
+    if isinstance(filters, pikepdf.Array) and len(filters) == 1:
+        filters = filters[0]
+    raw = bytes(stream.read_raw_bytes())
+    if filters is None:
+        data = raw
+    elif filters == pikepdf.Name.FlateDecode and "/DecodeParms" not in stream:
+        inflater = zlib.decompressobj()
+        try:
+            data = inflater.decompress(raw, MAX_SOURCE_BYTES + 1)
+        except zlib.error:
+            raise CommuniqueError("the source attached to this PDF is damaged") from None
+    else:
+        raise CommuniqueError(f"the source attached to this PDF is compressed with {filters}, which is not read")
+    if len(data) > MAX_SOURCE_BYTES:
+        raise CommuniqueError(f"the source attached to this PDF is over {MAX_SOURCE_BYTES:,} bytes")
+    return data
 
 
 def _file_specs(pdf: pikepdf.Pdf) -> Iterator[pikepdf.Dictionary]:

@@ -8,13 +8,24 @@ Two steps, each usable alone:
    new one starts like a paragraph, a list item follows its predecessor, or
    the previous line is visibly short (an intended break).
 2. `classify` gives each paragraph its role, using only how official texts
-   are built, never the words of one text: title and subtitle, header
-   date lines, lead-in ("The General Assembly,"), recitals (ending in "," or
-   ";" before the operative part), chapeau (":" before a list), numbered,
-   lettered and bullet lists with nesting, headings, quotes, closing
-   paragraphs, then the trailing zone (closing formula, signature, place and
-   date, reference number, other metadata lines) and footnotes. The
-   recognisers of those framing lines live in `metadata_lines`.
+   are built, never the words of one text, zone by zone:
+   - footnotes (`_split_footnotes`): labelled lines at the very end whose
+     labels are glued to words earlier on;
+   - the header zone (`_header`): reference and date lines, the issuer over
+     a genre title, the title and a subtitle;
+   - the trailing zone (`_trailing`), scanned back from the end: closing
+     formula, signature, place and date, reference number, other metadata
+     lines;
+   - the body between them (`_body`): numbered, lettered and bullet lists
+     nested by label style (`_build_lists`), then the roles around them:
+     lead-in ("The General Assembly,"), recitals (ending in "," or ";"
+     before the operative part), chapeau (":" before a list), headings,
+     quotes and closing paragraphs.
+   The recognisers of the framing lines live in `metadata_lines`.
+
+Other readers hand their unmarked paragraphs to the same rules through
+`roles_as_pasted`. The sections below follow the stages in order, after
+the shapes and list labels every stage uses.
 
 No text is ever dropped: whatever is not recognised stays a paragraph, and
 labels, metadata lines and footnote labels are kept as written.
@@ -46,6 +57,7 @@ from communique.readers.decoding import clean_text, decode
 from communique.readers.language import guess_language
 from communique.readers.metadata_lines import (
     INITIALS,
+    OPENERS,
     TITLE_REFERENCE,
     capitalised_share,
     date_line,
@@ -80,12 +92,76 @@ def read_text(text: str) -> Document:
     return Document(meta=meta, blocks=blocks)
 
 
+def classify(paragraphs: list[str]) -> tuple[Meta, tuple[Block, ...]]:
+    """Roles for already-split paragraphs (from plain text, or a foreign Word
+    file's paragraphs): the metadata and the blocks in reading order."""
+    units = [unit for p in paragraphs if (unit := as_unit(p))]
+    if not units:
+        return Meta(), ()
+    units, footnotes = _split_footnotes(units)
+    labels = [note.label for note in footnotes]
+    found = _Found()  # metadata, filled by the zones as they find it
+    head, start = _header(units, labels, found)
+    opening = dateline(units[start]) if start < len(units) else None
+    if opening is not None:  # "Istanbul, 12 November 2021 – The Council …"
+        found.offer(place=opening[0], date=opening[1])
+    tail, end = _trailing(units, start, found)
+    body = _body(units[start:end])
+    blocks = tuple(_apply_refs(block, labels) for block in [*head, *body, *tail]) + tuple(footnotes)
+    meta = Meta(
+        kind=found.kind or "statement",
+        title=found.title,
+        subtitle=found.subtitle,
+        issuer=found.issuer,
+        language=guess_language("\n".join(paragraphs)),
+        reference=found.reference,
+        date=found.date,
+        place=found.place,
+    )
+    return meta, blocks
+
+
+_WHITESPACE = re.compile(r"\s+")
+
+
+def as_unit(paragraph: str) -> str:
+    """A paragraph as the rules see it: one line, single-spaced."""
+    return _WHITESPACE.sub(" ", paragraph).strip()
+
+
+@dataclass
+class PastedRoles:
+    """What the rules make of paragraphs another reader found (Markdown,
+    a foreign Word file): the metadata, and each paragraph's kind."""
+
+    meta: Meta
+    kinds: dict[str, list[str]]  # paragraph (as a unit) → its kinds, in reading order
+
+    def take(self, paragraph: str) -> str:
+        """The kind of the next paragraph reading `paragraph`; "paragraph"
+        when the rules made it none (a title, a line they merged)."""
+        return (self.kinds.get(as_unit(paragraph)) or ["paragraph"]).pop(0)
+
+
+def roles_as_pasted(paragraphs: list[str]) -> PastedRoles:
+    """Roles for another format's paragraphs, as if the text had been pasted."""
+    meta, blocks = classify(paragraphs)
+    kinds: dict[str, list[str]] = {}
+    for block in blocks:
+        if isinstance(block, TextBlock):
+            kinds.setdefault(block.text(), []).append(block.kind)
+    return PastedRoles(meta, kinds)
+
+
 # ---------------------------------------------------------------- shapes
 
+# A line ending in punctuation (a closing quote or bracket may follow it):
+# any clause end, and a sentence end only.
 _TERMINAL = re.compile(r"[.!?:;,…][\"'»”’)\]]*$")
 _SENTENCE_END = re.compile(r"[.!?…][\"'»”’)\]]*$")
-_OPENERS = "\"'«„“”‘‚(["
+# A word cut at the end of a line by a hyphen: "sürdürül-".
 _HYPHENATED = re.compile(r"[^\W\d_][-\u2010]$")
+# A list label or footnote mark with nothing after it: "1.", "(a)", "iv)", "–", "²".
 _BARE_LABEL = re.compile(r"\(?(?:\d{1,3}|[a-zа-я]|[ivx]{1,4})[.)]?|[-–—•·*▪◦‣●■]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+")
 _MIN_WIDTH = 60  # no mailer wraps narrower; used when a text has few multi-line runs
 _MIN_WRAPPED_LINES = 2
@@ -101,7 +177,7 @@ def _ends_terminal(text: str) -> bool:
 
 def _starts_like_paragraph(text: str) -> bool:
     first = text[:1]
-    return first.isupper() or first.isdigit() or first in _OPENERS or first in "№§"
+    return first.isupper() or first.isdigit() or first in OPENERS or first in "№§"
 
 
 # ---------------------------------------------------------------- list labels
@@ -346,6 +422,7 @@ def _closes_quote(text: str, closer: str) -> bool:
 
 # ---------------------------------------------------------------- footnotes
 
+# A footnote's own line: its label (digits or superscript digits), a space, its text.
 _FOOTNOTE_LINE = re.compile(r"(?P<label>\d{1,3}|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)\s+(?P<text>\S.*)", re.DOTALL)
 
 
@@ -369,7 +446,7 @@ def _split_footnotes(units: list[str]) -> tuple[list[str], list[Footnote]]:
     notes: list[Footnote] = []
     while end > 1:
         match = _FOOTNOTE_LINE.fullmatch(units[end - 1])
-        if match is None or not (match.group("text")[0].isupper() or match.group("text")[0] in _OPENERS):
+        if match is None or not (match.group("text")[0].isupper() or match.group("text")[0] in OPENERS):
             break
         label = match.group("label")
         if notes and not _in_sequence(label, notes[0].label):
@@ -746,7 +823,7 @@ def _body(units: list[str]) -> list[Block]:
             blocks.append(entry)
             continue
         text = entry.text
-        next_text = text_at(i + 1)
+        previous = text_at(i - 1)
         if i in quotes:
             kind = "quote"
         elif is_chapeau(i):
@@ -755,8 +832,8 @@ def _body(units: list[str]) -> list[Block]:
             kind = "closing_formula"
         elif (
             _is_organ_line(text)
-            and not (text_at(i - 1) and _is_recital_shaped(text_at(i - 1) or ""))
-            and ((next_text is not None and i + 1 in recital_run) or (is_list(i + 1, "numbered_list") and i == 0))
+            and not (previous and _is_recital_shaped(previous))
+            and (i + 1 in recital_run or (i == 0 and is_list(i + 1, "numbered_list")))
         ):
             kind = "lead_in"
         elif i in recital_run:
@@ -808,36 +885,3 @@ def _quote_positions(texts: list[str | None]) -> set[int]:
                 positions.update(range(i, j + 1))
                 break
     return positions
-
-
-# ---------------------------------------------------------------- classify
-
-
-def classify(paragraphs: list[str]) -> tuple[Meta, tuple[Block, ...]]:
-    """Roles for already-split paragraphs (from plain text, or a foreign Word
-    file's paragraphs): the metadata and the blocks in reading order."""
-    units = [re.sub(r"\s+", " ", p).strip() for p in paragraphs]
-    units = [unit for unit in units if unit]
-    if not units:
-        return Meta(), ()
-    units, footnotes = _split_footnotes(units)
-    labels = [note.label for note in footnotes]
-    found = _Found()
-    head, start = _header(units, labels, found)
-    opening = dateline(units[start]) if start < len(units) else None
-    if opening is not None:  # "Istanbul, 12 November 2021 – The Council …"
-        found.offer(place=opening[0], date=opening[1])
-    tail, end = _trailing(units, start, found)
-    body = _body(units[start:end])
-    blocks = tuple(_apply_refs(block, labels) for block in [*head, *body, *tail]) + tuple(footnotes)
-    meta = Meta(
-        kind=found.kind or "statement",
-        title=found.title,
-        subtitle=found.subtitle,
-        issuer=found.issuer,
-        language=guess_language("\n".join(paragraphs)),
-        reference=found.reference,
-        date=found.date,
-        place=found.place,
-    )
-    return meta, blocks
