@@ -374,3 +374,16 @@ def test_a_plain_word_file_reads_lines_broken_by_hand_as_the_plain_text_rules_do
     assert document.meta.title == "Joint Statement"
     assert document.meta.date == "2022-01-11" and document.meta.place == "Baku"
     assert [b.kind for b in document.blocks] == ["paragraph", "paragraph", "place_date", "signature"]
+
+
+def test_a_weekday_before_the_date_is_not_the_place() -> None:
+    """Our own file: the place comes back from the place-and-date line by the
+    plain-text reader's rule, so "Tuesday" is not taken for a place."""
+    document = Document(
+        Meta(title="Statement", language="en", date="2022-01-11"),
+        (
+            TextBlock("paragraph", plain("The Ministry welcomes the peaceful conduct of the elections.")),
+            TextBlock("place_date", plain("Tuesday, 11 January 2022")),
+        ),
+    )
+    assert docxfile.read(write(document), "ours.docx") == document

@@ -736,17 +736,16 @@ def _place_from_dateline(line: str, date: str | None, language: str | None) -> s
 
 
 def _place_from_blocks(blocks: list[Block]) -> str | None:
-    """The place a place-and-date line names, as the plain-text reader finds it:
-    the text before the date ("İstanbul, 11 Ocak 2022"), or a place line alone."""
-    from communique.readers import dates
+    """The place a place-and-date line names, by the plain-text reader's own
+    rule: the place before the date ("İstanbul, 11 Ocak 2022"; not a weekday),
+    the place of a signing formula, or a place line alone."""
+    from communique.readers.metadata_lines import date_line
 
     for block in blocks:
         if isinstance(block, TextBlock) and block.kind == "place_date":
             text = block.text()
-            found = dates.find_dates(text)
-            if not found:
-                return text.rstrip(" ,") or None
-            place = text[: found[0].start].strip().rstrip(" ,–—-")
+            line = date_line(text)
+            place = line[0] if line is not None else text.rstrip(" ,")
             if place:
                 return place
     return None
