@@ -102,7 +102,8 @@ def write_together(files: dict[Path, bytes]) -> None:
                 target.unlink(missing_ok=True)
             raise
     except OSError as err:
-        raise CommuniqueError(f"cannot write output: {err.strerror or err}", file=str(err.filename or "")) from None
+        where = str(err.filename) if err.filename else None
+        raise CommuniqueError(f"cannot write output: {err.strerror or err}", file=where) from None
     finally:
         for temporary in temporaries.values():
             temporary.unlink(missing_ok=True)
