@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from communique.model import Block, Document, Footnote, ListBlock
+from communique.model import Block, Document, Footnote, ListBlock, TextBlock
 
 
 def walk(blocks: tuple[Block, ...], depth: int = 0) -> Iterator[tuple[int, Block]]:
@@ -25,6 +25,16 @@ def list_items(document: Document, kind: str, nested: bool | None) -> int:
         for depth, block in walk(document.blocks)
         if isinstance(block, ListBlock) and block.kind == kind and (nested is None or (depth > 0) == nested)
     )
+
+
+def top(document: Document, kind: str) -> list[Block]:
+    """The top-level blocks of one kind (list items' blocks not included)."""
+    return [block for block in document.blocks if block.kind == kind]
+
+
+def top_texts(document: Document, kind: str) -> list[str]:
+    """The text of the top-level text blocks of one kind."""
+    return [block.text() for block in top(document, kind) if isinstance(block, TextBlock)]
 
 
 def model_text(document: Document) -> str:

@@ -26,10 +26,10 @@ from typing import Any
 
 import pytest
 
-from communique.model import Block, Document, Footnote, TextBlock
+from communique.model import Document, Footnote, TextBlock
 from communique.readers import dates
 from communique.readers.plaintext import read, read_text
-from tests.model_walk import list_items, model_text, tokens, walk
+from tests.model_walk import list_items, model_text, tokens, top, walk
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "public"
 
@@ -61,10 +61,6 @@ def case(request: pytest.FixtureRequest) -> tuple[dict[str, Any], Document, str]
     return entry, read(data, str(path)), data.decode("utf-8-sig")
 
 
-def _top(document: Document, kind: str) -> list[Block]:
-    return [block for block in document.blocks if block.kind == kind]
-
-
 def test_counts(case: tuple[dict[str, Any], Document, str]) -> None:
     entry, document, _ = case
     operative = bool(entry["numbered_paragraphs"] or entry["chapeau_lines"] or entry["preamble_clauses"])
@@ -73,16 +69,16 @@ def test_counts(case: tuple[dict[str, Any], Document, str]) -> None:
         assert entry["intro_paragraphs"] == body  # the same paragraphs, counted twice
     paragraphs = entry["intro_paragraphs"] + body if operative else entry["intro_paragraphs"]
     found = {
-        "preamble_clauses": len(_top(document, "recital")),
-        "chapeau_lines": len(_top(document, "chapeau")),
+        "preamble_clauses": len(top(document, "recital")),
+        "chapeau_lines": len(top(document, "chapeau")),
         "numbered_paragraphs": list_items(document, "numbered_list", nested=False),
         "sub_items": list_items(document, "numbered_list", nested=True),
         "bullet_items": list_items(document, "bullet_list", nested=None),
-        "headings": len(_top(document, "heading")),
-        "footnotes": len(_top(document, "footnote")),
-        "paragraphs": len(_top(document, "paragraph")),
-        "closing_paragraphs": len(_top(document, "closing")),
-        "quoted_paragraphs": len(_top(document, "quote")),
+        "headings": len(top(document, "heading")),
+        "footnotes": len(top(document, "footnote")),
+        "paragraphs": len(top(document, "paragraph")),
+        "closing_paragraphs": len(top(document, "closing")),
+        "quoted_paragraphs": len(top(document, "quote")),
     }
     expected = {key: entry.get(key, 0) for key in found} | {"paragraphs": paragraphs}
     assert found == expected
@@ -90,12 +86,12 @@ def test_counts(case: tuple[dict[str, Any], Document, str]) -> None:
 
 def test_roles_and_trailing_lines(case: tuple[dict[str, Any], Document, str]) -> None:
     entry, document, _ = case
-    lead_ins = [block.text() for block in _top(document, "lead_in") if isinstance(block, TextBlock)]
+    lead_ins = [block.text() for block in top(document, "lead_in") if isinstance(block, TextBlock)]
     assert lead_ins == ([entry["lead_in"]] if entry.get("lead_in") else [])
-    formulae = [block.text() for block in _top(document, "closing_formula") if isinstance(block, TextBlock)]
+    formulae = [block.text() for block in top(document, "closing_formula") if isinstance(block, TextBlock)]
     assert formulae == ([entry["closing_formula"]] if entry.get("closing_formula") else [])
-    assert bool(_top(document, "signature")) == entry["has_signature"]
-    assert bool(_top(document, "place_date")) == entry["has_place_date_line"]
+    assert bool(top(document, "signature")) == entry["has_signature"]
+    assert bool(top(document, "place_date")) == entry["has_place_date_line"]
     if "metadata_lines" in entry:
         lines = [
             block.text()

@@ -107,3 +107,11 @@ def test_lengths_and_labels() -> None:
     assert format_label(LS("x", "lower-alpha", "(%1)"), 27) == "(aa)"
     assert format_label(LS("x", "upper-roman", "%1."), 14) == "XIV."
     assert format_label(LS("x", "bullet", bullet="–"), 5) == "–"
+
+
+def test_roman_numerals_are_read_only_when_written_the_canonical_way() -> None:
+    from communique.numbering import from_roman, to_roman
+
+    assert [from_roman(s) for s in ("i", "iv", "IX", "xiv", "XL")] == [1, 4, 9, 14, 40]
+    assert [from_roman(s) for s in ("iiii", "vx", "IC", "", "abc")] == [None] * 5
+    assert all(from_roman(to_roman(n)) == n for n in range(1, 400))

@@ -19,7 +19,7 @@ import pytest
 
 from communique.model import Document, Footnote, ListBlock, TextBlock
 from communique.readers.plaintext import read_text
-from tests.model_walk import list_items, model_text, tokens, walk
+from tests.model_walk import list_items, model_text, tokens, top_texts, walk
 
 
 @dataclass(frozen=True)
@@ -976,21 +976,17 @@ President of the Republic of Kazakhstan
 # ---------------------------------------------------------------- checks
 
 
-def _top(document: Document, kind: str) -> list[str]:
-    return [block.text() for block in document.blocks if isinstance(block, TextBlock) and block.kind == kind]
-
-
 def _counts(document: Document) -> dict[str, int]:
     found = {
-        "paragraphs": len(_top(document, "paragraph")),
-        "recitals": len(_top(document, "recital")),
-        "chapeaux": len(_top(document, "chapeau")),
+        "paragraphs": len(top_texts(document, "paragraph")),
+        "recitals": len(top_texts(document, "recital")),
+        "chapeaux": len(top_texts(document, "chapeau")),
         "numbered": list_items(document, "numbered_list", nested=False),
         "sub_items": list_items(document, "numbered_list", nested=True),
         "bullets": list_items(document, "bullet_list", nested=None),
-        "headings": len(_top(document, "heading")),
-        "closings": len(_top(document, "closing")),
-        "quotes": len(_top(document, "quote")),
+        "headings": len(top_texts(document, "heading")),
+        "closings": len(top_texts(document, "closing")),
+        "quotes": len(top_texts(document, "quote")),
         "footnotes": sum(1 for block in document.blocks if isinstance(block, Footnote)),
     }
     return {key: value for key, value in found.items() if value}
@@ -1022,9 +1018,9 @@ def test_meta(seen: tuple[Case, Document]) -> None:
 
 def test_roles_and_trailing_lines(seen: tuple[Case, Document]) -> None:
     given, document = seen
-    assert _top(document, "lead_in") == ([given.lead_in] if given.lead_in else [])
-    assert _top(document, "closing_formula") == ([given.closing_formula] if given.closing_formula else [])
-    assert _top(document, "signature") == given.signature
+    assert top_texts(document, "lead_in") == ([given.lead_in] if given.lead_in else [])
+    assert top_texts(document, "closing_formula") == ([given.closing_formula] if given.closing_formula else [])
+    assert top_texts(document, "signature") == given.signature
     lines = [
         block.text()
         for block in document.blocks

@@ -48,6 +48,7 @@ from typing import Any, Literal, TypeAlias, get_args
 from lxml import etree
 
 from communique.errors import CommuniqueError
+from communique.numbering import format_number
 
 # ---------------------------------------------------------------- the tree
 
@@ -274,34 +275,6 @@ def format_label(style: ListStyle, number: int) -> str:
     if style.format == "bullet":
         return style.bullet
     return style.label.replace("%1", format_number(style.format, number))
-
-
-def format_number(fmt: ListFormat, number: int) -> str:
-    if fmt == "decimal":
-        return str(number)
-    if fmt in ("lower-alpha", "upper-alpha"):
-        letters = ""
-        n = number
-        while n > 0:  # 27 → "aa", as Word counts
-            n -= 1
-            letters = chr(ord("a") + n % 26) + letters
-            n //= 26
-        letters = letters or "a"
-        return letters.upper() if fmt == "upper-alpha" else letters
-    if fmt in ("lower-roman", "upper-roman"):
-        roman = _roman(number)
-        return roman if fmt == "upper-roman" else roman.lower()
-    return str(number)
-
-
-def _roman(number: int) -> str:
-    numerals = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-                (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))  # fmt: skip
-    out = ""
-    for value, letters in numerals:
-        count, number = divmod(number, value)
-        out += letters * count
-    return out or "0"
 
 
 # ---------------------------------------------------------------- units

@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 from communique.errors import CommuniqueError
 from communique.layout import Layout, parse_layout
 from communique.model import Block, Content, Document, Footnote, ListBlock, TextBlock
+from communique.numbering import from_roman
 
 ENTRY = "document.xml.j2"
 CONFIG = "template.yaml"
@@ -255,7 +256,6 @@ def unreferenced_footnotes(blocks: tuple[Block, ...]) -> list[str]:
 
 
 _LABEL = re.compile(r"^(?P<open>[(\[]?)(?P<value>\d+|[a-z]+|[A-Z]+)(?P<close>[.)\]]*)$")
-_ROMAN = re.compile(r"^[ivxlc]+$", re.IGNORECASE)
 
 
 def list_numbering(block: ListBlock) -> dict[str, str | int]:
@@ -272,21 +272,15 @@ def list_numbering(block: ListBlock) -> dict[str, str | int]:
         return {}
     value = match.group("value")
     second = block.items[1].label.strip() if len(block.items) > 1 else ""
+    roman = from_roman(value)
+    # A lone "i" is a Roman one only when "ii" follows (or nothing): else it is the letter.
+    roman_one = value.lower() == "i" and second.strip("().").lower() in ("", "ii")
     if value.isdigit():
         fmt, start = "decimal", int(value)
-    elif _ROMAN.match(value) and (len(value) > 1 or (value.lower() == "i" and second.strip("().") in ("", "ii", "II"))):
-        fmt, start = ("lower-roman" if value.islower() else "upper-roman"), _roman_value(value.upper())
+    elif roman is not None and (len(value) > 1 or roman_one):
+        fmt, start = ("lower-roman" if value.islower() else "upper-roman"), roman
     elif len(value) == 1:
         fmt, start = ("lower-alpha" if value.islower() else "upper-alpha"), ord(value.lower()) - ord("a") + 1
     else:
         return {}
     return {"format": fmt, "label": f"{match.group('open')}%1{match.group('close')}", "start": start}
-
-
-def _roman_value(numeral: str) -> int:
-    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-    total = 0
-    for char, following in zip(numeral, [*numeral[1:], ""], strict=True):
-        value = values[char]
-        total += -value if following and values[following] > value else value
-    return max(total, 1)

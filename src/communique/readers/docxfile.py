@@ -38,9 +38,10 @@ import yaml
 from lxml import etree
 
 from communique.errors import CommuniqueError
-from communique.layout import ListFormat, format_number
+from communique.layout import ListFormat
 from communique.model import Block, Content, Document, Footnote, Inline, ListBlock, ListItem, Meta, TextBlock
 from communique.model import content_text as _content_text
+from communique.numbering import format_number
 from communique.render import format_date, list_templates, locale_tag
 
 MAX_ENTRIES = 1000

@@ -52,6 +52,7 @@ from communique.model import (
     TextBlock,
     plain,
 )
+from communique.numbering import from_roman
 from communique.readers import dates
 from communique.readers.decoding import clean_text, decode
 from communique.readers.language import guess_language
@@ -185,16 +186,6 @@ def _starts_like_paragraph(text: str) -> bool:
 _BULLETS = "-–—•·*▪◦‣●■►➢"
 _LETTERS_LATIN = "abcdefghijklmnopqrstuvwxyz"
 _LETTERS_CYRILLIC = "абвгдежзиклмнопрстуфхцчшщэюя"
-_ROMAN = {"i": 1, "v": 5, "x": 10, "l": 50}
-
-
-def _roman_value(numeral: str) -> int | None:
-    values = [_ROMAN[ch] for ch in numeral.lower()]
-    total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
-    canonical = ["", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x"]
-    if total <= 10 and canonical[total] != numeral.lower():
-        return None
-    return total or None
 
 
 @dataclass(frozen=True)
@@ -219,8 +210,8 @@ _LABEL_FORMS: tuple[tuple[re.Pattern[str], str, Callable[[str], int | None]], ..
     (re.compile(r"(\d{1,3})\)"), "1)", int),
     (re.compile(r"(\d{1,3})-(?=\s)"), "1-", int),
     (re.compile(r"\((\d{1,3})\)"), "(1)", int),
-    (re.compile(r"\(([ivx]{1,4})\)"), "(i)", _roman_value),
-    (re.compile(r"([ivx]{1,4})\)"), "i)", _roman_value),
+    (re.compile(r"\(([ivx]{1,4})\)"), "(i)", from_roman),
+    (re.compile(r"([ivx]{1,4})\)"), "i)", from_roman),
     (re.compile(r"\(([a-z])\)"), "(a)", lambda s: _LETTERS_LATIN.index(s) + 1),
     (re.compile(r"([a-z])\)"), "a)", lambda s: _LETTERS_LATIN.index(s) + 1),
     (re.compile(r"([a-z])\.(?=\s)"), "a.", lambda s: _LETTERS_LATIN.index(s) + 1),
@@ -228,7 +219,7 @@ _LABEL_FORMS: tuple[tuple[re.Pattern[str], str, Callable[[str], int | None]], ..
     (re.compile(r"([а-я])\)"), "а)", lambda s: _LETTERS_CYRILLIC.find(s) + 1 or None),
     (re.compile(r"\(([A-Z])\)"), "(A)", lambda s: _LETTERS_LATIN.index(s.lower()) + 1),
     (re.compile(r"([A-Z])\)"), "A)", lambda s: _LETTERS_LATIN.index(s.lower()) + 1),
-    (re.compile(r"([IVX]{1,4})\.(?=\s)"), "I.", _roman_value),
+    (re.compile(r"([IVX]{1,4})\.(?=\s)"), "I.", from_roman),
 )
 _BULLET_FORM = re.compile(rf"[{re.escape(_BULLETS)}](?=\s)")
 
