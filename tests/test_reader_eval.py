@@ -67,3 +67,12 @@ def test_a_folder_without_an_index_is_one_clear_line(tmp_path: Path) -> None:
 )
 def test_a_title_may_lose_its_reference_and_date(want: str | None, got: str | None, right: bool) -> None:
     assert corpus_fields.same_title(want, got) is right
+
+
+@pytest.mark.parametrize("part", ["dev", "test"])
+def test_every_text_of_the_corpus_is_read_and_scored(part: str) -> None:
+    folder = Path(__file__).resolve().parent / "corpus" / part
+    results = reader_eval.evaluate(folder)
+    assert results, f"no texts in {folder}"
+    assert [result.path.name for result in results if result.error] == []
+    assert {result.lang for result in results} <= {"tr", "en", "ru", "az", "kk", "ky", "uz", "tk", "hu"}
