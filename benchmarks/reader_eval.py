@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -244,6 +245,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print the figures and each text's wrong fields as JSON")
     parser.add_argument("--docs", action="store_true", help="list each text's wrong fields after the tables")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends the output quietly
     results = [result for folder in args.folders for result in evaluate(folder)]
     if not results:
         print("reader_eval: the index lists no texts", file=sys.stderr)
