@@ -1,12 +1,8 @@
 """The plain-text reader against the real texts of ../shared/corpus/public.
 
 index.json says what a careful reader sees in each text; the reader must
-see the same. Counting rules (corpus README): block kinds are counted at
-the top level, except list items: items of top-level numbered lists are
-numbered paragraphs, items of nested numbered lists are sub-items, bullet
-items count wherever they are. `paragraph` blocks are the intro paragraphs
-plus the body paragraphs where the text has an operative part; where it has
-none, index.json counts the same paragraphs as both intro and body.
+see the same. The counting rules of the corpus README live in
+tests/corpus_fields.py, which benchmarks/reader_eval.py shares.
 
 The document date: the reader takes a date only from a dateline, the title
 or the signature area, never from running prose. The seed (00) writes its
@@ -29,7 +25,8 @@ import pytest
 from communique.model import Document, Footnote, TextBlock
 from communique.readers import dates
 from communique.readers.plaintext import read, read_text
-from tests.model_walk import list_items, model_text, tokens, top, walk
+from tests import corpus_fields
+from tests.model_walk import model_text, tokens, top, walk
 
 CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "public"
 
@@ -63,25 +60,10 @@ def case(request: pytest.FixtureRequest) -> tuple[dict[str, Any], Document, str]
 
 def test_counts(case: tuple[dict[str, Any], Document, str]) -> None:
     entry, document, _ = case
-    operative = bool(entry["numbered_paragraphs"] or entry["chapeau_lines"] or entry["preamble_clauses"])
-    body = entry.get("body_paragraphs", 0)
-    if not operative and "body_paragraphs" in entry:
-        assert entry["intro_paragraphs"] == body  # the same paragraphs, counted twice
-    paragraphs = entry["intro_paragraphs"] + body if operative else entry["intro_paragraphs"]
-    found = {
-        "preamble_clauses": len(top(document, "recital")),
-        "chapeau_lines": len(top(document, "chapeau")),
-        "numbered_paragraphs": list_items(document, "numbered_list", nested=False),
-        "sub_items": list_items(document, "numbered_list", nested=True),
-        "bullet_items": list_items(document, "bullet_list", nested=None),
-        "headings": len(top(document, "heading")),
-        "footnotes": len(top(document, "footnote")),
-        "paragraphs": len(top(document, "paragraph")),
-        "closing_paragraphs": len(top(document, "closing")),
-        "quoted_paragraphs": len(top(document, "quote")),
-    }
-    expected = {key: entry.get(key, 0) for key in found} | {"paragraphs": paragraphs}
-    assert found == expected
+    if not corpus_fields.has_operative_part(entry) and "body_paragraphs" in entry:
+        assert entry["intro_paragraphs"] == entry["body_paragraphs"]  # the same paragraphs, counted twice
+    want, got = corpus_fields.expected(entry), corpus_fields.found(document)
+    assert {key: got[key] for key in corpus_fields.COUNTS} == {key: want[key] for key in corpus_fields.COUNTS}
 
 
 def test_roles_and_trailing_lines(case: tuple[dict[str, Any], Document, str]) -> None:
