@@ -26,21 +26,27 @@ import docx
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
+from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
 from lxml import etree
 
 from communique.fonts import FAMILIES
 from communique.layout import (
     HEADER_DISTANCE,
+    Grid,
     Image,
     Layout,
     LayoutBlock,
     List,
     PageBreak,
     Paragraph,
+    Row,
     Rule,
     Run,
     Spacer,
@@ -285,16 +291,22 @@ class _DocxBuilder:
                 self._paragraph(block, container, base_indent, depth=depth)
             elif isinstance(block, List):
                 self._list(block, container, base_indent, depth, word_list)
+            elif isinstance(block, Row):
+                self._row(block, container)
+            elif isinstance(block, Grid):
+                self._grid(block, container, base_indent)
             elif isinstance(block, Image):
                 style = FIGURE_STYLE
                 if block.align != "center":
                     style = self._derived_style(f"{FIGURE_STYLE} {block.align}", FIGURE_STYLE, align=block.align)[0]
                 paragraph = container.add_paragraph(style=style)
-                paragraph.add_run().add_picture(
+                shape = paragraph.add_run().add_picture(
                     str(block.src),
                     width=Pt(block.width) if block.width else None,
                     height=Pt(block.height) if block.height else None,
                 )
+                if block.alt:
+                    shape._inline.docPr.set("descr", block.alt)
             elif isinstance(block, Rule):
                 container.add_paragraph(style=self._rule_style(block))
             elif isinstance(block, Spacer):
@@ -316,10 +328,48 @@ class _DocxBuilder:
         if num_id is not None:
             ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.numbering_reference(num_id, depth))
         for run in block.runs:
-            self._run(paragraph, run)
+            self._run(paragraph, run, block.lang)
         return paragraph
 
-    def _run(self, paragraph: WordParagraph, run: Run) -> None:
+    def _row(self, block: Row, container: _Container) -> None:
+        """A row as one paragraph: left part, a tab to a centre stop, the
+        centre part, a tab to a right stop, the right part; the stops live
+        in a style derived from the row's ("Date line row centre right")."""
+        base = self.layout.styles[block.style]
+        stops: list[tuple[str, float]] = []
+        if block.center:
+            stops.append(("center", self.layout.page.frame_width / 2))
+        if block.right:
+            stops.append(("right", self.layout.page.frame_width - base.indent_right))
+        suffix = " ".join(("centre" if kind == "center" else kind) for kind, _ in stops)
+        name, ppr = self._derived_style(f"{block.style} row {suffix}".rstrip(), block.style, align="left")
+        if ppr is not None:
+            ooxml.set_ordered(ppr, ooxml.tab_stops(stops))
+        paragraph: WordParagraph = container.add_paragraph(style=name)
+        for part, runs in zip(("left", "center", "right"), block.parts(), strict=True):
+            if part != "left" and runs:
+                self._run(paragraph, Run("\t"), block.lang)
+            for run in runs:
+                self._run(paragraph, run, block.lang)
+
+    def _grid(self, block: Grid, container: _Container, base_indent: float) -> None:
+        """A grid as a Word table without borders or cell margins."""
+        # The body or a cell: grids never stand in a header or footer (layout.py).
+        table: WordTable = container.add_table(len(block.rows), len(block.widths))  # type: ignore[attr-defined]
+        ooxml.borderless_table(table._tbl, block.widths)
+        for r, row in enumerate(block.rows):
+            for c, cell_blocks in enumerate(row):
+                cell = table.cell(r, c)
+                placeholder = cell.paragraphs[0]
+                self._blocks(cell_blocks, cell, 0.0)
+                if len(cell._tc.findall(qn("w:p"))) > 1 or cell._tc.find(qn("w:tbl")) is not None:
+                    cell._tc.remove(placeholder._p)
+                else:  # a cell must hold a paragraph: an empty one of no height
+                    placeholder.style = self.doc.styles[SPACER_STYLE]
+
+    def _run(self, paragraph: WordParagraph, run: Run, lang: str | None = None) -> None:
+        if run.lang is None and lang is not None:
+            run = replace(run, lang=lang)
         if run.field is not None:
             instruction = "PAGE" if run.field == "page" else "NUMPAGES"
             rpr = _run_properties(run)
@@ -328,6 +378,9 @@ class _DocxBuilder:
             return
         if run.text == "\n":
             paragraph.add_run().add_break()
+            return
+        if run.text == "\t":
+            paragraph.add_run().add_tab()
             return
         target: etree._Element = paragraph._p
         if run.href:
@@ -430,6 +483,11 @@ class _DocxBuilder:
         core.modified = moment
         for node in core._element.findall(qn("cp:lastPrinted")):  # never printed
             core._element.remove(node)
+        if info.properties:
+            package = self.doc.part.package
+            blob = ooxml.custom_properties(info.properties)
+            part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
+            package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
 def _twips(points: float) -> int:
@@ -446,6 +504,8 @@ def _run_properties(run: Run) -> etree._Element | None:
         ooxml.set_ordered(rpr, ooxml.element("w:u", val="single"))
     if run.superscript:
         ooxml.set_ordered(rpr, ooxml.element("w:vertAlign", val="superscript"))
+    if run.lang:
+        ooxml.set_ordered(rpr, ooxml.language(run.lang))
     return rpr if len(rpr) else None
 
 
