@@ -42,7 +42,8 @@ space-before=".." space-after=".."/>`, `<spacer height="12pt"/>`,
 Margin blocks (header and footer) are `<p>`, `<row>`, `<image>`, `<rule>`
 and `<spacer>`; `pages="first"` / `"rest"` give the first page its own.
 Inline: text, `<b>`, `<i>`, `<u>`, `<sup>`, `<a href="..">`, `<br/>`,
-`<span lang="..">`, and in margin blocks `<page-number/>`, `<page-count/>`.
+`<span lang=".." role="opening|decor">` (opening words in italics; text the
+template adds, which is not the document's), and in margin blocks `<page-number/>`, `<page-count/>`.
 `<document>` may hold `<properties><property name=".." value=".."/></properties>`:
 custom properties the DOCX carries (the template's name, metadata).
 """
@@ -67,6 +68,11 @@ from communique.numbering import format_number
 Align = Literal["left", "center", "right", "justify"]
 ListFormat = Literal["decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman", "bullet"]
 FontFamily = Literal["serif", "sans"]
+# What a span is to the document: "opening" words a template sets in italics
+# (UN practice), "decor" text a template adds (a composed headline's number
+# and date): both keep a Word character style, so a reader tells them apart.
+InlineRole = Literal["opening", "decor"]
+INLINE_ROLES: tuple[str, ...] = get_args(InlineRole)
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,7 @@ class Run:
     href: str | None = None
     field: Literal["page", "pages"] | None = None
     lang: str | None = None
+    role: InlineRole | None = None
 
 
 @dataclass(frozen=True)
@@ -379,7 +386,7 @@ def image_format(path: Path) -> str | None:
 
 _DOCUMENT_ATTRS = {"size", "margins", "lang", "title", "author", "subject", "keywords", "date", "orientation"}
 _INLINE_TAGS = {"b", "i", "u", "sup", "a", "br", "span", "page-number", "page-count"}
-_INLINE_ATTRS: dict[str, set[str]] = {"a": {"href"}, "span": {"lang"}}
+_INLINE_ATTRS: dict[str, set[str]] = {"a": {"href"}, "span": {"lang", "role"}}
 _PAGE_FIELDS = {"page-number", "page-count"}
 _NOT_IN_MARGINS = {"list", "page-break", "grid"}
 _ROW_PARTS = ("left", "center", "right")
@@ -662,11 +669,22 @@ class _Parser:
                     "u": replace(fmt, underline=True),
                     "sup": replace(fmt, superscript=True),
                     "a": replace(fmt, href=child.get("href") or None),
-                    "span": replace(fmt, lang=child.get("lang") or None),
+                    "span": self.span(child, fmt),
                 }[tag]
                 yield from self.inline(child, inner)
             if child.tail:
                 yield replace(fmt, text=_squash(child.tail))
+
+    def span(self, node: etree._Element, fmt: Run) -> Run:
+        role = node.get("role")
+        if role is not None and role not in INLINE_ROLES:
+            raise self.fail(node, f"role={role!r} on <span>: use {' or '.join(INLINE_ROLES)}", f'role="{role}"')
+        return replace(
+            fmt,
+            lang=node.get("lang") or fmt.lang,
+            role=role or fmt.role,  # type: ignore[arg-type]
+            italic=fmt.italic or role == "opening",
+        )
 
     # -- attributes
 

@@ -114,6 +114,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         locale_tag=locale_tag,
         list_numbering=list_numbering,
         opening_words=opening_words,
+        resolution_number=resolution_number,
     )
     env.tests.update(text_block=lambda b: isinstance(b, TextBlock), list_block=lambda b: isinstance(b, ListBlock))
     return env
@@ -293,6 +294,17 @@ def list_numbering(block: ListBlock) -> dict[str, str | int]:
     return {"format": numbering.format, "label": label, "start": numbering.start}
 
 
+_GA_SYMBOL = re.compile(r"^A/RES/(?:[A-Z]+-)?(\d+)/(\d+)")
+
+
+def resolution_number(symbol: str | None) -> str:
+    """The number a General Assembly resolution's title carries: "A/RES/80/1"
+    → "80/1"; "" for other symbols (Security Council resolutions have no
+    numbered title)."""
+    match = _GA_SYMBOL.match(symbol or "")
+    return f"{match.group(1)}/{match.group(2)}" if match else ""
+
+
 def opening_words(content: Content, language: str | None, part: str) -> Markup:
     """Inline markup with the opening words of a preambular or operative
     paragraph in italics (UN practice: *Recalling*, *Requests the
@@ -304,15 +316,17 @@ def opening_words(content: Content, language: str | None, part: str) -> Markup:
     if not match:
         return inline_markup(content)
     rest = (Inline("text", text[len(match) :]), *content[1:])
-    return Markup(f"<i>{escape(match)}</i>") + inline_markup(rest)
+    return Markup(f'<span role="opening">{escape(match)}</span>') + inline_markup(rest)
 
 
 def opening_phrases(language: str | None, part: str) -> tuple[str, ...]:
     """The language's opening phrases of one part ("preambular",
     "operative"), longest first, from `communique.lexicons`."""
+    from communique import lexicons
+
     try:
-        from communique import lexicons  # type: ignore[attr-defined]
-    except ImportError:
+        lexicon = lexicons.load(language or "en")
+    except lexicons.LexiconError:
         return ()
-    phrases: tuple[str, ...] = tuple(lexicons.opening_phrases((language or "en").split("-")[0], part))
+    phrases = lexicon.preambular if part == "preambular" else lexicon.operative
     return tuple(sorted(phrases, key=len, reverse=True))

@@ -58,6 +58,7 @@ from communique.model import (
 from communique.model import content_text as _content_text
 from communique.numbering import format_number
 from communique.render import format_date, list_templates, locale_tag
+from communique.template import DEFAULT_TEMPLATE
 
 MAX_ENTRIES = 1000
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
@@ -182,7 +183,7 @@ def template_roles(name: str | None = None) -> dict[str, str]:
     """Style name (case-folded) → role, from the styles table of the named
     bundled template, else of every bundled template (the first one wins)."""
     roles: dict[str, str] = {}
-    templates = list_templates()
+    templates = sorted(list_templates(), key=lambda t: t.name != DEFAULT_TEMPLATE)  # the default's table first
     named = [t for t in templates if t.name == name]
     for template in named or templates:
         for style, role in template.roles.items():
@@ -293,6 +294,16 @@ def _styles(root: etree._Element | None) -> dict[str, _Style]:
     return styles
 
 
+def _character_styles(root: etree._Element | None) -> dict[str, str]:
+    """Character style id → name (case-folded)."""
+    out: dict[str, str] = {}
+    for node in root.iterfind(_w("style")) if root is not None else ():
+        name = node.find(_w("name"))
+        if node.get(_w("type")) == "character" and name is not None:
+            out[node.get(_w("styleId"), "")] = name.get(_w("val"), "").casefold()
+    return out
+
+
 def _numbering(root: etree._Element | None) -> _Numbering:
     found = _Numbering()
     if root is None:
@@ -368,7 +379,9 @@ class _Reader:
         self.body: etree._Element = body
         self.rels = package.rels(main)
         parts = {kind.rsplit("/", 1)[-1]: target for kind, target, _ in self.rels.values()}
-        self.styles = _styles(package.xml(parts["styles"]) if "styles" in parts else None)
+        styles_part = package.xml(parts["styles"]) if "styles" in parts else None
+        self.styles = _styles(styles_part)
+        self.character_styles = _character_styles(styles_part)
         self.numbering = _numbering(package.xml(parts["numbering"]) if "numbering" in parts else None)
         footnotes = package.xml(parts["footnotes"]) if "footnotes" in parts else None
         self.footnote_parts = {
@@ -452,6 +465,8 @@ class _Reader:
         out: list[Inline] = []
         in_field_code = False
         for node, href in _inline_runs(p, self.rels):
+            if self.ours and self._template_text(node):
+                continue
             for part in node:
                 tag = etree.QName(part).localname
                 if tag == "fldChar":
@@ -473,6 +488,12 @@ class _Reader:
                     continue
                 out.append(Inline(_run_kind(node.find(_w("rPr")), text, href), text, href))
         return _tidy(out)
+
+    def _template_text(self, run: etree._Element) -> bool:
+        """A run in our "Template text" character style: text the template
+        added (a composed headline's number and date), not the document's."""
+        style = run.find(f"{_w('rPr')}/{_w('rStyle')}")
+        return style is not None and self.character_styles.get(style.get(_w("val"), "")) == "template text"
 
     def word_footnote(self, note_id: str, label: str) -> None:
         note = self.footnote_parts.get(note_id)
@@ -558,7 +579,8 @@ class _Reader:
                     continue
             else:
                 given[name] = raw
-        shown = {name: value for name, value in meta_to_dict(found).items() if value not in (None, [], {})}
+        empty = meta_to_dict(Meta())
+        shown = {name: value for name, value in meta_to_dict(found).items() if value != empty[name] or name == "kind"}
         try:
             return meta_from_dict({**given, **shown})
         except ModelError:

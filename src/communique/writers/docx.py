@@ -59,6 +59,7 @@ _ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "both
 _KEEP_STYLES = {"Normal", "Default Paragraph Font", "Normal Table", "No List"}
 # Auxiliary styles for blocks that are not text paragraphs.
 FIGURE_STYLE, SPACER_STYLE, RULE_STYLE, PAGE_BREAK_STYLE = "Figure", "Spacer", "Rule", "Page break"
+CHARACTER_STYLES = {"opening": "Opening words", "decor": "Template text"}
 CONTINUED = "continued"  # "Operative continued 2": a later paragraph of a level-2 list item
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -389,7 +390,12 @@ class _DocxBuilder:
             target.set(qn("r:id"), r_id)
         word_run = ooxml.child(target, "w:r")
         rpr = _run_properties(run)
-        if rpr is not None:
+        if run.role is not None:
+            rpr = rpr if rpr is not None else ooxml.element("w:rPr")
+            ooxml.set_ordered(rpr, ooxml.element("w:rStyle", val=self._character_style(run.role)))
+            for node in rpr.findall(qn("w:i")):  # the style sets it
+                rpr.remove(node)
+        if rpr is not None and len(rpr):
             word_run.append(rpr)
         text = ooxml.child(word_run, "w:t")
         text.text = run.text
@@ -422,6 +428,18 @@ class _DocxBuilder:
                     labelled = True
                 else:
                     self._blocks((child,), container, text_indent, depth + 1, word_list)
+
+    def _character_style(self, role: str) -> str:
+        """The id of the character style for an inline role, made on first
+        use: "Opening words" (italic) or "Template text" (text the template
+        adds, left out when the copy is read back)."""
+        name = CHARACTER_STYLES[role]
+        if name not in self.derived:
+            self.derived.add(name)
+            style = self.doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+            if role == "opening":
+                style.font.italic = True
+        return str(self.doc.styles[name].style_id)
 
     def _numbering_part(self) -> None:
         """A numbering definition per distinct set of levels, and each Word
