@@ -331,3 +331,32 @@ def test_a_bad_user_template_writes_nothing(tmp_path: Path, capsys: pytest.Captu
     err = capsys.readouterr().err.strip()
     assert status == 1 and len(err.splitlines()) == 1 and "document.xml.j2:2" in err
     assert not out.exists() or not any(out.iterdir())
+
+
+# ---------------------------------------------------------------- archival, validity, parity
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_example_pdf_passes_verapdf_and_docx_the_open_xml_sdk(name: str, tmp_path: Path) -> None:
+    from .test_archival import verapdf
+    from .test_docx_valid import validate
+
+    outputs = _outputs(_example(name))
+    verdict = validate(outputs["docx"], tmp_path)
+    assert verdict["ok"] is True, verdict["errors"]
+    pdf = tmp_path / "out.pdf"
+    pdf.write_bytes(outputs["pdf"])
+    result = verapdf(pdf)["results"][0]  # type: ignore[index]
+    assert result["compliant"], result["failed_rules"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_libreoffice_draws_each_example_like_our_pdf(name: str, tmp_path: Path) -> None:
+    from .test_parity import _parity, _require_rendering_tools
+
+    _require_rendering_tools()
+    result = _parity().parity_of(_example(name), tmp_path)
+    assert result.our_pages == result.office_pages
+    assert result.agreement >= 0.95, "\n".join(result.missing)

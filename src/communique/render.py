@@ -183,7 +183,7 @@ def template_context(document: Document, template: Template, logo: Path | None =
 def document_properties(document: Document, template: Template) -> list[tuple[str, str]]:
     """The DOCX's custom properties: the template's name, then every metadata
     field the core properties do not hold (lists and records as JSON)."""
-    core = {"title", "issuer", "reference", "date", "language"}
+    core = {"title", "issuer", "date", "language"}  # the reference too: an editor may rewrite keywords
     out = [("template", template.name)]
     for name, value in meta_to_dict(document.meta).items():
         if name in core or name == "template" or value in (None, [], {}) or value == {"action": [], "information": []}:

@@ -559,7 +559,8 @@ class _Reader:
             # Our files say the issuer and reference in the properties; in a
             # foreign file they name whoever typed it and their own keywords.
             issuer=(prop("dc:creator") if self.ours else None) or lines.get("issuer"),
-            reference=(prop("cp:keywords") if self.ours else None) or lines.get("reference"),
+            reference=(self.custom.get("reference") or prop("cp:keywords") if self.ours else None)
+            or lines.get("reference"),
             date=date,
             place=place,
         )

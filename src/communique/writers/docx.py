@@ -344,7 +344,7 @@ class _DocxBuilder:
             stops.append(("right", self.layout.page.frame_width - base.indent_right))
         suffix = " ".join(("centre" if kind == "center" else kind) for kind, _ in stops)
         name, ppr = self._derived_style(f"{block.style} row {suffix}".rstrip(), block.style, align="left")
-        if ppr is not None:
+        if ppr is not None and stops:
             ooxml.set_ordered(ppr, ooxml.tab_stops(stops))
         paragraph: WordParagraph = container.add_paragraph(style=name)
         for part, runs in zip(("left", "center", "right"), block.parts(), strict=True):
