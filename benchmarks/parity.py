@@ -24,6 +24,7 @@ from communique.cli import SAMPLE
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "public"
+EXAMPLES = REPO / "examples"
 
 
 @dataclass(frozen=True)
@@ -98,10 +99,9 @@ def publish_both(source: Path, out_dir: Path) -> tuple[Path, Path]:
     """Our PDF and DOCX of a source file, written into `out_dir`."""
     from communique import readers
     from communique.publish import Options, render_outputs
-    from communique.render import find_template
 
     document = readers.read(source)
-    outputs = render_outputs(document, Options(template=find_template("statement")))
+    outputs = render_outputs(document, Options())  # the template the document's kind selects
     pdf, docx = out_dir / f"{source.stem}.pdf", out_dir / f"{source.stem}.docx"
     pdf.write_bytes(outputs["pdf"])
     docx.write_bytes(outputs["docx"])
@@ -118,8 +118,9 @@ def parity_of(source: Path, work: Path) -> Parity:
 
 
 def sources() -> list[Path]:
-    """The sample and every public corpus document."""
-    return [SAMPLE, *sorted(CORPUS.glob("*.txt"))] if CORPUS.is_dir() else [SAMPLE]
+    """The sample, each template's example and every public corpus document."""
+    examples = sorted(EXAMPLES.glob("*.md"))
+    return [SAMPLE, *examples, *(sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else [])]
 
 
 def main(argv: list[str]) -> int:

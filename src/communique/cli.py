@@ -61,9 +61,8 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--template",
         "-t",
-        default="statement",
         metavar="NAME|DIR",
-        help="bundled template name or a template folder (default: statement)",
+        help="bundled template name or a template folder (default: the one the document's kind selects)",
     )
     build.add_argument(
         "--format",
@@ -89,7 +88,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     build.add_argument("--verbose", "-v", action="store_true", help="say what was read and written")
 
-    commands.add_parser("templates", help="list the bundled templates")
+    commands.add_parser("templates", help="list the bundled templates: name, description, kinds, folder")
+    commands.add_parser("schema", help="print the JSON Schema of the document model")
     return parser
 
 
@@ -112,6 +112,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _build(args)
         if args.command == "templates":
             return _templates()
+        if args.command == "schema":
+            from communique.schema import schema_json
+
+            sys.stdout.write(schema_json())
+            return EXIT_OK
         parser.print_help()
         return EXIT_USAGE
     except _UsageError as err:
@@ -160,7 +165,7 @@ def _build(args: argparse.Namespace) -> int:
     if duplicates:
         raise _UsageError(f"build: several inputs would write {duplicates[0]}.*; build them into different folders")
     try:
-        template = find_template(args.template)
+        template = find_template(args.template) if args.template else None
     except CommuniqueError as err:
         raise _UsageError(f"build: {err}") from None
     overrides = tuple((name, getattr(args, name)) for name in _META_OPTIONS if getattr(args, name) is not None)
@@ -187,5 +192,5 @@ def _build(args: argparse.Namespace) -> int:
 
 def _templates() -> int:
     for template in list_templates():
-        print(f"{template.name}\t{template.description}\t{template.folder}")
+        print(f"{template.name}\t{template.description}\t{', '.join(template.kinds)}\t{template.folder}")
     return EXIT_OK

@@ -25,14 +25,27 @@ Vocabulary (units: `pt`, `mm`, `cm`, `in`; colours `#RRGGBB`):
       <body> blocks </body>
     </document>
 
-Blocks: `<p style="..">inline</p>`, `<list style=".." start="1"
+Blocks: `<p style=".." [lang="ru"]>inline</p>`, `<list style=".." start="1"
 [format=".." label="(%1)" bullet="–"]><item>blocks</item></list>`,
-`<image src=".." width="40mm" height=".." align=".."/>` (PNG or JPEG),
-`<rule thickness="0.5pt" color="#.." space-before=".." space-after=".."/>`,
-`<spacer height="12pt"/>`, `<page-break/>`. Margin blocks (header and
-footer) are `<p>`, `<image>`, `<rule>` and `<spacer>`.
-Inline: text, `<b>`, `<i>`, `<u>`, `<sup>`, `<a href="..">`, `<br/>`, and
-in margin blocks `<page-number/>`, `<page-count/>`.
+`<image src=".." width="40mm" height=".." align=".." alt=".."/>` (PNG or
+JPEG, inside the template's folder), `<rule thickness="0.5pt" color="#.."
+space-before=".." space-after=".."/>`, `<spacer height="12pt"/>`,
+`<page-break/>`, and two for official layouts:
+
+- `<row style=".."><left>inline</left><center>inline</center><right>inline</right></row>`:
+  one line with a left, a centred and a right part ("Sayı: …" left, the date
+  right); tab stops in Word. Each part is optional.
+- `<grid columns="3" [widths="60mm 60mm 40mm"]><cell>blocks</cell>…</grid>`:
+  blocks side by side in borderless columns, filled row by row (several
+  signers); a Word table without borders.
+
+Margin blocks (header and footer) are `<p>`, `<row>`, `<image>`, `<rule>`
+and `<spacer>`; `pages="first"` / `"rest"` give the first page its own.
+Inline: text, `<b>`, `<i>`, `<u>`, `<sup>`, `<a href="..">`, `<br/>`,
+`<span lang=".." role="opening|decor">` (opening words in italics; text the
+template adds, which is not the document's), and in margin blocks `<page-number/>`, `<page-count/>`.
+`<document>` may hold `<properties><property name=".." value=".."/></properties>`:
+custom properties the DOCX carries (the template's name, metadata).
 """
 
 from __future__ import annotations
@@ -55,6 +68,11 @@ from communique.numbering import format_number
 Align = Literal["left", "center", "right", "justify"]
 ListFormat = Literal["decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman", "bullet"]
 FontFamily = Literal["serif", "sans"]
+# What a span is to the document: "opening" words a template sets in italics
+# (UN practice), "decor" text a template adds (a composed headline's number
+# and date): both keep a Word character style, so a reader tells them apart.
+InlineRole = Literal["opening", "decor"]
+INLINE_ROLES: tuple[str, ...] = get_args(InlineRole)
 
 
 @dataclass(frozen=True)
@@ -104,6 +122,8 @@ class Run:
     superscript: bool = False
     href: str | None = None
     field: Literal["page", "pages"] | None = None
+    lang: str | None = None
+    role: InlineRole | None = None
 
 
 @dataclass(frozen=True)
@@ -111,6 +131,7 @@ class Paragraph:
     style: str
     runs: tuple[Run, ...]
     line: int = 0
+    lang: str | None = None
 
     def text(self) -> str:
         return "".join(run.text for run in self.runs if run.field is None)
@@ -140,6 +161,30 @@ class Image:
     width: float | None = None
     height: float | None = None
     align: Align = "center"
+    alt: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line in three parts: left, centred, right (any may be empty)."""
+
+    style: str
+    left: tuple[Run, ...] = ()
+    center: tuple[Run, ...] = ()
+    right: tuple[Run, ...] = ()
+    lang: str | None = None
+
+    def parts(self) -> tuple[tuple[Run, ...], tuple[Run, ...], tuple[Run, ...]]:
+        return self.left, self.center, self.right
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Blocks side by side in borderless columns; `rows` of cells, each cell
+    a tuple of blocks; `widths` in points, summing to at most the frame."""
+
+    widths: tuple[float, ...]
+    rows: tuple[tuple[tuple[LayoutBlock, ...], ...], ...]
 
 
 @dataclass(frozen=True)
@@ -163,7 +208,7 @@ class PageBreak:
     pass
 
 
-LayoutBlock: TypeAlias = Paragraph | List | Image | Rule | Spacer | PageBreak
+LayoutBlock: TypeAlias = Paragraph | List | Image | Rule | Spacer | PageBreak | Row | Grid
 PageSet = Literal["all", "first", "rest"]
 
 
@@ -191,6 +236,7 @@ class DocumentInfo:
     subject: str = ""
     keywords: str = ""
     date: str | None = None  # ISO date; None: fall back to SOURCE_DATE_EPOCH
+    properties: tuple[tuple[str, str], ...] = ()  # custom properties (name, value)
 
     def moment(self) -> dt.datetime:
         """The time stamp both files carry: the document's date, else
@@ -229,7 +275,8 @@ class Layout:
 
     @property
     def different_first_page(self) -> bool:
-        return "first" in self.headers or "first" in self.footers
+        parts = (*self.headers, *self.footers)
+        return "first" in parts or "rest" in parts
 
     def list_style_of(self, block: List) -> ListStyle:
         """The list style as this list uses it, with its own overrides."""
@@ -261,6 +308,10 @@ def walk_paragraphs(blocks: tuple[LayoutBlock, ...]) -> Iterator[Paragraph]:
         elif isinstance(block, List):
             for item in block.items:
                 yield from walk_paragraphs(item.blocks)
+        elif isinstance(block, Grid):
+            for row in block.rows:
+                for cell in row:
+                    yield from walk_paragraphs(cell)
 
 
 # ---------------------------------------------------------------- numbering
@@ -334,15 +385,18 @@ def image_format(path: Path) -> str | None:
 
 
 _DOCUMENT_ATTRS = {"size", "margins", "lang", "title", "author", "subject", "keywords", "date", "orientation"}
-_INLINE_TAGS = {"b", "i", "u", "sup", "a", "br", "page-number", "page-count"}
-_INLINE_ATTRS: dict[str, set[str]] = {"a": {"href"}}
+_INLINE_TAGS = {"b", "i", "u", "sup", "a", "br", "span", "page-number", "page-count"}
+_INLINE_ATTRS: dict[str, set[str]] = {"a": {"href"}, "span": {"lang", "role"}}
 _PAGE_FIELDS = {"page-number", "page-count"}
-_NOT_IN_MARGINS = {"list", "page-break"}
+_NOT_IN_MARGINS = {"list", "page-break", "grid"}
+_ROW_PARTS = ("left", "center", "right")
 _BLOCK_ATTRS: dict[str, set[str]] = {
-    "p": {"style"},
+    "p": {"style", "lang"},
+    "row": {"style", "lang"},
+    "grid": {"columns", "widths"},
     "list": {"style", "start", "format", "label", "bullet"},
     "item": set(),
-    "image": {"src", "width", "height", "align"},
+    "image": {"src", "width", "height", "align", "alt"},
     "rule": {"thickness", "color", "space-before", "space-after", "width"},
     "spacer": {"height"},
     "page-break": set(),
@@ -356,6 +410,8 @@ class _Parser:
 
     sources: tuple[Path, ...]
     base_dir: Path
+    image_dirs: tuple[Path, ...] | None = None  # None: images from anywhere
+    frame_width: float = 0.0
     styles: dict[str, Style] = field(default_factory=dict)
     list_styles: dict[str, ListStyle] = field(default_factory=dict)
     in_margin: bool = False  # inside a header or footer, where page fields belong
@@ -387,6 +443,8 @@ class _Parser:
             raise self.fail(root, f"the layout must start with <document>, not <{root.tag}>", f"<{root.tag}")
         self.check_attrs(root, _DOCUMENT_ATTRS)
         page = self.page_setup(root)
+        self.frame_width = page.frame_width
+        properties: list[tuple[str, str]] = []
         info = DocumentInfo(
             lang=root.get("lang", "en"),
             title=root.get("title", ""),
@@ -414,8 +472,18 @@ class _Parser:
             elif child.tag == "body":
                 self.check_attrs(child, set())
                 body = self.blocks(child)
+            elif child.tag == "properties":
+                self.check_attrs(child, set())
+                for prop in self.children(child):
+                    if prop.tag != "property":
+                        raise self.fail(prop, f"<properties> holds only <property>, not <{prop.tag}>", f"<{prop.tag}")
+                    self.check_attrs(prop, {"name", "value"})
+                    if not prop.get("name"):
+                        raise self.fail(prop, "<property> needs a name", "<property")
+                    properties.append((prop.get("name", ""), prop.get("value", "")))
             else:
                 raise self.fail(child, f"unknown element <{child.tag}> in <document>", f"<{child.tag}")
+        info = replace(info, properties=tuple(properties))
         return Layout(page, info, self.styles, self.list_styles, headers, footers, body)
 
     def page_setup(self, root: etree._Element) -> PageSetup:
@@ -481,7 +549,11 @@ class _Parser:
         if tag == "p":
             style = self.style_ref(node, self.styles)
             runs = tuple(_merge_runs(self.inline(node, Run(""))))
-            return Paragraph(style=style, runs=runs, line=_line_of(node))
+            return Paragraph(style=style, runs=runs, line=_line_of(node), lang=node.get("lang") or None)
+        if tag == "row":
+            return self.row(node)
+        if tag == "grid":
+            return self.grid(node)
         if tag == "list":
             style = self.style_ref(node, self.list_styles)
             start = self.integer(node, "start", node.get("start", "1"))
@@ -510,6 +582,10 @@ class _Parser:
             if not src:
                 raise self.fail(node, "<image> needs a src", "<image")
             path = (self.base_dir / src).resolve()
+            if self.image_dirs is not None and not any(
+                path == allowed or path.is_relative_to(allowed) for allowed in self.image_dirs
+            ):
+                raise self.fail(node, f"image {src} lies outside the template's folder", src)
             if not path.is_file():
                 raise self.fail(node, f"image file not found: {src}", src)
             if image_format(path) is None:
@@ -522,6 +598,7 @@ class _Parser:
                 width=self.length(node, "width", node.get("width")) if node.get("width") else None,
                 height=self.length(node, "height", node.get("height")) if node.get("height") else None,
                 align=align,  # type: ignore[arg-type]
+                alt=node.get("alt", ""),
             )
         if tag == "rule":
             return Rule(
@@ -534,6 +611,40 @@ class _Parser:
         if tag == "spacer":
             return Spacer(self.length(node, "height", node.get("height", "12pt")))
         return PageBreak()
+
+    def row(self, node: etree._Element) -> Row:
+        style = self.style_ref(node, self.styles)
+        if (node.text or "").strip():
+            raise self.fail(node, "text directly inside <row>: put it in <left>, <center> or <right>", "<row")
+        parts: dict[str, tuple[Run, ...]] = {}
+        for child in self.children(node):
+            if child.tag not in _ROW_PARTS or child.tag in parts:
+                raise self.fail(child, f"<row> holds one each of <left>, <center>, <right>, not <{child.tag}>")
+            self.check_attrs(child, set())
+            parts[child.tag] = tuple(_merge_runs(self.inline(child, Run(""))))
+        return Row(style=style, lang=node.get("lang") or None, **parts)
+
+    def grid(self, node: etree._Element) -> Grid:
+        cells: list[tuple[LayoutBlock, ...]] = []
+        for child in self.children(node):
+            if child.tag != "cell":
+                raise self.fail(child, f"<grid> holds only <cell>, not <{child.tag}>", f"<{child.tag}")
+            self.check_attrs(child, set())
+            cells.append(self.blocks(child))
+        if node.get("widths"):
+            widths = tuple(self.length(node, "widths", part) for part in node.get("widths", "").split())
+        else:
+            count = self.integer(node, "columns", node.get("columns", "2"))
+            if count < 1:
+                raise self.fail(node, "columns must be 1 or more", "columns=")
+            widths = (self.frame_width / count,) * count
+        if sum(widths) > self.frame_width + 0.5:
+            raise self.fail(node, "the grid's columns are wider than the text area", "widths=")
+        columns = len(widths)
+        rows = [tuple(cells[i : i + columns]) for i in range(0, len(cells), columns)]
+        if rows and len(rows[-1]) < columns:  # the last row filled with empty cells
+            rows[-1] = rows[-1] + ((),) * (columns - len(rows[-1]))
+        return Grid(widths=widths, rows=tuple(rows))
 
     def inline(self, node: etree._Element, fmt: Run) -> Iterator[Run]:
         if node.text:
@@ -558,10 +669,22 @@ class _Parser:
                     "u": replace(fmt, underline=True),
                     "sup": replace(fmt, superscript=True),
                     "a": replace(fmt, href=child.get("href") or None),
+                    "span": self.span(child, fmt),
                 }[tag]
                 yield from self.inline(child, inner)
             if child.tail:
                 yield replace(fmt, text=_squash(child.tail))
+
+    def span(self, node: etree._Element, fmt: Run) -> Run:
+        role = node.get("role")
+        if role is not None and role not in INLINE_ROLES:
+            raise self.fail(node, f"role={role!r} on <span>: use {' or '.join(INLINE_ROLES)}", f'role="{role}"')
+        return replace(
+            fmt,
+            lang=node.get("lang") or fmt.lang,
+            role=role or fmt.role,  # type: ignore[arg-type]
+            italic=fmt.italic or role == "opening",
+        )
 
     # -- attributes
 
@@ -669,11 +792,19 @@ def _merge_runs(runs: Iterator[Run]) -> Iterator[Run]:
     yield from (run for run in merged if run.text or run.field)
 
 
-def parse_layout(xml: str, *, sources: tuple[Path, ...] = (), base_dir: Path | None = None) -> Layout:
+def parse_layout(
+    xml: str,
+    *,
+    sources: tuple[Path, ...] = (),
+    base_dir: Path | None = None,
+    image_dirs: tuple[Path, ...] | None = None,
+) -> Layout:
     """Parse and validate a rendered layout; errors name the template file and
-    line that wrote the offending markup where it can be found."""
+    line that wrote the offending markup where it can be found. With
+    `image_dirs`, an image outside them is refused."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True)
-    helper = _Parser(sources=sources, base_dir=base_dir or Path.cwd())
+    dirs = tuple(d.resolve() for d in image_dirs) if image_dirs is not None else None
+    helper = _Parser(sources=sources, base_dir=base_dir or Path.cwd(), image_dirs=dirs)
     try:
         root = etree.fromstring(xml.encode("utf-8"), parser)
     except etree.XMLSyntaxError as err:

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any, Literal, TypeAlias, TypeVar, get_args
 
+from communique.numbering import format_number, label_shapes
+
 # ---------------------------------------------------------------- inline runs
 
 InlineKind = Literal["text", "emphasis", "strong", "link", "footnote_ref"]
@@ -89,11 +91,40 @@ class ListItem:
 
 
 @dataclass(frozen=True)
+class Numbering:
+    """How a list numbers its items, as its labels are written: "1. §" is
+    decimal with suffix ". §", "(a)" lower-alpha with "(" and ")", a bullet
+    list's "–" is format "bullet" with prefix "–". Kept in the model so no
+    later layer guesses it again from the label text."""
+
+    format: str  # one of NUMBERING_FORMATS
+    prefix: str = ""
+    suffix: str = ""
+    start: int = 1
+
+    def label(self, number: int) -> str:
+        """The label of the item numbered `number`: 3 → "3. §"."""
+        if self.format == "bullet":
+            return self.prefix
+        return f"{self.prefix}{format_number(self.format, number)}{self.suffix}"
+
+
+NUMBERING_FORMATS: tuple[str, ...] = ("decimal", "lower-alpha", "upper-alpha", "lower-roman", "upper-roman", "bullet")
+
+
+@dataclass(frozen=True)
 class ListBlock:
-    """A numbered list (operative paragraphs, sub-items) or a bullet list."""
+    """A numbered list (operative paragraphs, sub-items) or a bullet list.
+    `numbering` is read from the labels when not given; it stays None when
+    the labels follow no sequence a numbering can reproduce."""
 
     kind: Literal["numbered_list", "bullet_list"]
     items: tuple[ListItem, ...]
+    numbering: Numbering | None = None
+
+    def __post_init__(self) -> None:
+        if self.numbering is None:
+            object.__setattr__(self, "numbering", numbering_of(self.kind, [item.label for item in self.items]))
 
 
 @dataclass(frozen=True)
@@ -111,6 +142,20 @@ class Footnote:
 Block: TypeAlias = TextBlock | ListBlock | Footnote
 
 
+def numbering_of(kind: str, labels: list[str]) -> Numbering | None:
+    """The numbering that reproduces every label of a list exactly, or None."""
+    if not labels:
+        return None
+    first = labels[0].strip()
+    if kind == "bullet_list":
+        return Numbering("bullet", prefix=first) if first and all(lb.strip() == first for lb in labels) else None
+    for fmt, prefix, suffix, start in label_shapes(first):
+        numbering = Numbering(fmt, prefix, suffix, start)
+        if all(numbering.label(start + i) == label.strip() for i, label in enumerate(labels)):
+            return numbering
+    return None
+
+
 # ---------------------------------------------------------------- metadata
 
 DOCUMENT_KINDS: tuple[str, ...] = (
@@ -119,15 +164,47 @@ DOCUMENT_KINDS: tuple[str, ...] = (
     "communique",
     "press-release",
     "resolution",
+    "decision",
     "letter",
+    "circular",
+    "decree",
     "note-verbale",
 )
 
 
 @dataclass(frozen=True)
+class Signatory:
+    """One signer: name, office, organisation, and whom they sign for."""
+
+    name: str
+    title: str | None = None
+    organisation: str | None = None
+    on_behalf_of: str | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The contact block of a letter or release ("Bilgi için" = `information`)."""
+
+    address: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    web: str | None = None
+    information: str | None = None
+
+
+@dataclass(frozen=True)
+class Distribution:
+    """Who receives a letter: for action ("Gereği") and for information ("Bilgi")."""
+
+    action: tuple[str, ...] = ()
+    information: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Meta:
-    """What the document is. `None` where unknown. `date` is ISO 8601
-    (a full date, or a year or year-month where that is all the text says)."""
+    """What the document is. `None` (or empty) where unknown. `date` is ISO
+    8601 (a full date, or a year or year-month where that is all the text says)."""
 
     kind: str = "statement"
     title: str | None = None
@@ -137,6 +214,31 @@ class Meta:
     reference: str | None = None
     date: str | None = None
     place: str | None = None
+    template: str | None = None  # a template chosen by the source, over the kind's
+    unit: str | None = None  # the issuing department under the issuer
+    addressee: tuple[str, ...] = ()  # lines: "DIŞİŞLERİ BAKANLIĞINA"
+    subject: str | None = None  # "Konu"
+    related: tuple[str, ...] = ()  # "İlgi" items
+    attachments: tuple[str, ...] = ()  # "Ek" items
+    distribution: Distribution = field(default_factory=Distribution)
+    symbol: str | None = None  # "A/RES/80/1"
+    distribution_class: str | None = None  # "General", "Limited"
+    session: str | None = None  # "Eightieth session"
+    agenda_item: str | None = None  # "Agenda item 8"
+    original_language: str | None = None  # "English"
+    meeting: str | None = None  # "3rd plenary meeting"
+    signatories: tuple[Signatory, ...] = ()
+    contact: Contact | None = None
+
+
+# Meta fields by shape: plain text, a list of lines, or one of the records above.
+META_TEXT_FIELDS: tuple[str, ...] = tuple(
+    f.name
+    for f in fields(Meta)
+    if f.name not in ("addressee", "related", "attachments", "distribution", "signatories", "contact")
+)
+META_LIST_FIELDS: tuple[str, ...] = ("addressee", "related", "attachments")
+META_RECORDS: dict[str, type] = {"signatories": Signatory, "contact": Contact, "distribution": Distribution}
 
 
 @dataclass(frozen=True)
@@ -146,7 +248,7 @@ class Document:
     meta: Meta
     blocks: tuple[Block, ...] = field(default_factory=tuple)
 
-    def with_meta(self, **changes: str) -> Document:
+    def with_meta(self, **changes: Any) -> Document:
         """A copy with some metadata fields replaced (e.g. from CLI options)."""
         return replace(self, meta=replace(self.meta, **changes))
 
@@ -166,9 +268,22 @@ class ModelError(ValueError):
 def to_dict(document: Document) -> dict[str, Any]:
     """The document as plain JSON-ready data, in the shape DESIGN.md gives."""
     return {
-        "meta": {f.name: getattr(document.meta, f.name) for f in fields(Meta)},
+        "meta": meta_to_dict(document.meta),
         "blocks": [_block_to_dict(block) for block in document.blocks],
     }
+
+
+def meta_to_dict(meta: Meta) -> dict[str, Any]:
+    """The metadata as JSON-ready data: text or null, lists, records."""
+    return {f.name: _plain_data(getattr(meta, f.name)) for f in fields(Meta)}
+
+
+def _plain_data(value: Any) -> Any:
+    if isinstance(value, tuple):
+        return [_plain_data(v) for v in value]
+    if hasattr(value, "__dataclass_fields__"):
+        return {f.name: _plain_data(getattr(value, f.name)) for f in fields(value)}
+    return value
 
 
 def _content_to_list(content: Content) -> list[dict[str, Any]]:
@@ -185,6 +300,7 @@ def _block_to_dict(block: Block) -> dict[str, Any]:
     if isinstance(block, ListBlock):
         return {
             "kind": block.kind,
+            "numbering": _plain_data(block.numbering) if block.numbering else None,
             "items": [
                 {"label": item.label, "blocks": [_block_to_dict(b) for b in item.blocks]} for item in block.items
             ],
@@ -202,25 +318,73 @@ def from_dict(data: Any) -> Document:
     (as a JSON pointer such as `/blocks/3/items/0/label`) that does not fit."""
     obj = _expect(data, dict, "")
     _no_unknown_keys(obj, {"meta", "blocks"}, "")
-    meta_data = _expect(obj.get("meta", {}), dict, "/meta")
-    known = {f.name for f in fields(Meta)}
-    _no_unknown_keys(meta_data, known, "/meta")
-    meta_values: dict[str, Any] = {}
-    for name in known:
-        if name in meta_data:
-            value = meta_data[name]
-            if value is not None and not isinstance(value, str):
-                raise ModelError(f"/meta/{name}", f"expected a string or null, got {_type_name(value)}")
-            meta_values[name] = value
-    if meta_values.get("kind") is None:
-        meta_values["kind"] = "statement"
-    if meta_values.get("date") is not None and not is_iso_date(meta_values["date"]):
-        raise ModelError("/meta/date", f"{meta_values['date']!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+    meta = meta_from_dict(_expect(obj.get("meta", {}), dict, "/meta"), "/meta")
     blocks = _expect(obj.get("blocks", []), list, "/blocks")
     return Document(
-        meta=Meta(**meta_values),
+        meta=meta,
         blocks=tuple(_block_from(b, f"/blocks/{i}") for i, b in enumerate(blocks)),
     )
+
+
+def meta_from_dict(data: dict[str, Any], path: str = "/meta") -> Meta:
+    """`Meta` from JSON-shaped data (the JSON model or Markdown front matter);
+    `ModelError` names the field that does not fit."""
+    _no_unknown_keys(data, {f.name for f in fields(Meta)}, path)
+    values: dict[str, Any] = {}
+    for name, value in data.items():
+        here = f"{path}/{name}"
+        if value is None:
+            continue
+        if name in META_LIST_FIELDS:
+            values[name] = _text_list(value, here)
+        elif name in META_RECORDS:
+            if name == "signatories":
+                items = _expect(value, list, here)
+                values[name] = tuple(_record(Signatory, item, f"{here}/{i}") for i, item in enumerate(items))
+            else:
+                values[name] = _record(META_RECORDS[name], value, here)
+        else:
+            values[name] = _text(value, here)
+    if values.get("kind") is None:
+        values["kind"] = "statement"
+    if values.get("date") is not None and not is_iso_date(values["date"]):
+        raise ModelError(f"{path}/date", f"{values['date']!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
+    return Meta(**values)
+
+
+def _text(value: Any, path: str) -> str:
+    if not isinstance(value, str):
+        raise ModelError(path, f"expected a string or null, got {_type_name(value)}")
+    return value
+
+
+def _text_list(value: Any, path: str) -> tuple[str, ...]:
+    """A list of lines; one string is a list of one."""
+    if isinstance(value, str):
+        return (value,)
+    items = _expect(value, list, path)
+    return tuple(_text(item, f"{path}/{i}") for i, item in enumerate(items))
+
+
+_R = TypeVar("_R")
+
+
+def _record(kind: type[_R], value: Any, path: str) -> _R:
+    """A record (signatory, contact, distribution) from an object; a signatory
+    may be given as its name alone."""
+    if kind is Signatory and isinstance(value, str):
+        return kind(name=value)  # type: ignore[call-arg]
+    obj = _expect(value, dict, path)
+    names = {f.name for f in fields(kind)}  # type: ignore[arg-type]
+    _no_unknown_keys(obj, names, path)
+    values: dict[str, Any] = {}
+    for name, item in obj.items():
+        if item is None:
+            continue
+        values[name] = _text_list(item, f"{path}/{name}") if kind is Distribution else _text(item, f"{path}/{name}")
+    if kind is Signatory and "name" not in values:
+        raise ModelError(path, "a signatory needs a name")
+    return kind(**values)
 
 
 def is_iso_date(value: str) -> bool:
@@ -242,9 +406,14 @@ def _block_from(data: Any, path: str) -> Block:
     obj = _expect(data, dict, path)
     kind = obj.get("kind")
     if kind in LIST_BLOCK_KINDS:
-        _no_unknown_keys(obj, {"kind", "items"}, path)
+        _no_unknown_keys(obj, {"kind", "items", "numbering"}, path)
         items = _expect(obj.get("items"), list, f"{path}/items")
-        return ListBlock(kind=kind, items=tuple(_item_from(it, f"{path}/items/{i}") for i, it in enumerate(items)))
+        numbering = _numbering_from(obj.get("numbering"), f"{path}/numbering")
+        return ListBlock(
+            kind=kind,
+            items=tuple(_item_from(it, f"{path}/items/{i}") for i, it in enumerate(items)),
+            numbering=numbering,
+        )
     if kind == "footnote":
         _no_unknown_keys(obj, {"kind", "label", "content"}, path)
         label = _expect(obj.get("label"), str, f"{path}/label")
@@ -256,6 +425,25 @@ def _block_from(data: Any, path: str) -> Block:
             raise ModelError(f"{path}/level", "expected a heading level from 1 to 6")
         return TextBlock(kind=kind, content=_content_from(obj.get("content"), f"{path}/content"), level=level)
     raise ModelError(f"{path}/kind", f"unknown block kind {kind!r} (known: {', '.join(BLOCK_KINDS)})")
+
+
+def _numbering_from(data: Any, path: str) -> Numbering | None:
+    if data is None:
+        return None
+    obj = _expect(data, dict, path)
+    _no_unknown_keys(obj, {"format", "prefix", "suffix", "start"}, path)
+    fmt = obj.get("format")
+    if fmt not in NUMBERING_FORMATS:
+        raise ModelError(f"{path}/format", f"unknown numbering format {fmt!r} (known: {', '.join(NUMBERING_FORMATS)})")
+    start = obj.get("start", 1)
+    if not isinstance(start, int) or isinstance(start, bool) or start < 0:
+        raise ModelError(f"{path}/start", "expected a whole number")
+    return Numbering(
+        format=fmt,
+        prefix=_text(obj.get("prefix", ""), f"{path}/prefix"),
+        suffix=_text(obj.get("suffix", ""), f"{path}/suffix"),
+        start=start,
+    )
 
 
 def _item_from(data: Any, path: str) -> ListItem:

@@ -17,7 +17,7 @@ from pathlib import Path
 from communique import readers
 from communique.errors import CommuniqueError
 from communique.model import Document
-from communique.render import Template, render_layout
+from communique.render import Template, find_template, render_layout, template_for_kind
 from communique.writers import FORMATS, LAYOUT_WRITERS, model_json
 
 ATTACHMENT_NAME = "document.json"
@@ -28,7 +28,7 @@ log = logging.getLogger("communique")
 class Options:
     """What the user may set over what the reader found."""
 
-    template: Template
+    template: Template | None = None  # None: the source's `template`, else its kind's
     formats: tuple[str, ...] = ("pdf", "docx")
     overrides: tuple[tuple[str, str], ...] = ()  # meta field → value
     logo: Path | None = None
@@ -40,6 +40,17 @@ def apply_overrides(document: Document, overrides: Iterable[tuple[str, str]]) ->
     return document.with_meta(**changes) if changes else document
 
 
+def choose_template(document: Document, options: Options) -> Template:
+    """The template to publish with: the one asked for (`--template`), else
+    the one the source names (front matter `template:`), else the bundled
+    template for the kind the reader recognised."""
+    if options.template is not None:
+        return options.template
+    if document.meta.template:
+        return find_template(document.meta.template)
+    return template_for_kind(document.meta.kind)
+
+
 def render_outputs(document: Document, options: Options) -> dict[str, bytes]:
     """Every requested format as bytes, keyed by format name."""
     unknown = [f for f in options.formats if f not in FORMATS]
@@ -48,7 +59,7 @@ def render_outputs(document: Document, options: Options) -> dict[str, bytes]:
     source_json = model_json(document)
     outputs: dict[str, bytes] = {}
     if any(f in LAYOUT_WRITERS for f in options.formats):
-        layout = render_layout(document, options.template, logo=options.logo)
+        layout = render_layout(document, choose_template(document, options), logo=options.logo)
         layout = layout.with_attachment(ATTACHMENT_NAME, source_json)
         for fmt in options.formats:
             if fmt in LAYOUT_WRITERS:
@@ -62,11 +73,11 @@ def build_file(source: Path, out_dir: Path, options: Options) -> list[Path]:
     """Publish one source file into `out_dir`; returns the files written."""
     document = apply_overrides(readers.read(source, max_bytes=options.max_bytes), options.overrides)
     log.info(
-        "%s: %d blocks, language %s, template %s",
+        "%s: %d blocks, language %s, kind %s",
         source,
         len(document.blocks),
         document.meta.language or "unknown",
-        options.template.name,
+        document.meta.kind,
     )
     targets = {fmt: out_dir / f"{source.stem}.{fmt}" for fmt in options.formats}
     if source.resolve() in {t.resolve() for t in targets.values()}:

@@ -1,23 +1,24 @@
-"""Templates: find them, and render a `Document` into a `Layout` with Jinja2.
+"""Rendering: a `Document` through a template (`template.py`) into a `Layout`.
 
-A template is a folder holding `template.yaml` (name, description) and
-`document.xml.j2`, which emits the layout vocabulary of `layout.py`.
-Autoescaping is on, so document text can never become markup, undefined
-names are errors, and every template, bundled or a user's, runs in Jinja2's
-sandbox.
+The template's Jinja files emit the layout vocabulary of `layout.py`.
+What a template needs to decide about a document (which leading lines stand
+at the top, whether a dateline is needed, which footnotes belong to the
+title) is worked out here, in `document_parts`, so templates hold looks
+only. Autoescaping is on, so document text can never become markup,
+undefined names are errors, and every template, bundled or a user's, runs
+in Jinja2's sandbox.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import jinja2
-import yaml
 from babel import Locale, UnknownLocaleError
 from babel.core import get_global
 from babel.dates import format_date as babel_format_date
@@ -26,92 +27,28 @@ from markupsafe import Markup, escape
 
 from communique.errors import CommuniqueError
 from communique.layout import Layout, parse_layout
-from communique.model import Block, Content, Document, Footnote, ListBlock, TextBlock
-from communique.numbering import from_roman
+from communique.model import Block, Content, Document, Footnote, Inline, ListBlock, TextBlock, meta_to_dict
+from communique.template import (
+    COMMON,
+    ENTRY,
+    Template,
+    find_template,
+    list_templates,
+    template_for_kind,
+    templates_root,
+)
 
-ENTRY = "document.xml.j2"
-CONFIG = "template.yaml"
-
-
-def templates_root() -> Path:
-    """The bundled templates: inside the installed package, or the
-    repository's top-level `templates/` when running from a checkout."""
-    packaged = Path(__file__).parent / "templates"
-    if packaged.is_dir():
-        return packaged
-    return Path(__file__).resolve().parents[2] / "templates"
-
-
-@dataclass(frozen=True)
-class Template:
-    name: str
-    description: str
-    folder: Path
-
-    @property
-    def entry(self) -> Path:
-        return self.folder / ENTRY
-
-    @property
-    def bundled(self) -> bool:
-        """Whether Communique ships this template (its errors are our bugs)."""
-        return self.folder.is_relative_to(templates_root().resolve())
-
-    def sources(self) -> tuple[Path, ...]:
-        """The files that can write layout markup, the entry first: a layout
-        error is traced back to the line of one of them."""
-        own = sorted(path for path in self.folder.glob("*.j2") if path != self.entry)
-        return (self.entry, *own, *sorted((templates_root() / "_common").glob("*.j2")))
-
-
-def list_templates() -> list[Template]:
-    """Every bundled template, by name."""
-    root = templates_root()
-    return [load_template(folder) for folder in sorted(root.iterdir()) if (folder / CONFIG).is_file()]
-
-
-def find_template(name_or_dir: str) -> Template:
-    """A bundled template by name, or a user's template folder by path."""
-    path = Path(name_or_dir)
-    if (path / CONFIG).is_file() or (path / ENTRY).is_file():
-        return load_template(path)
-    candidate = templates_root() / name_or_dir
-    if "/" not in name_or_dir and (candidate / CONFIG).is_file():
-        return load_template(candidate)
-    known = ", ".join(t.name for t in list_templates())
-    raise CommuniqueError(f"unknown template {name_or_dir!r} (bundled: {known}; or give a template folder)")
-
-
-def load_template(folder: Path) -> Template:
-    config_path = folder / CONFIG
-    config: dict[str, Any] = {}
-    if config_path.is_file():
-        try:
-            loaded = yaml.safe_load(config_path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as err:
-            mark = getattr(err, "problem_mark", None)
-            raise CommuniqueError(
-                f"invalid YAML: {getattr(err, 'problem', err)}",
-                file=str(config_path),
-                line=mark.line + 1 if mark else None,
-            ) from None
-        config = loaded if isinstance(loaded, dict) else {}
-    if not (folder / ENTRY).is_file():
-        raise CommuniqueError(f"template folder has no {ENTRY}", file=str(folder))
-    return Template(
-        name=str(config.get("name", folder.name)),
-        description=str(config.get("description", "")),
-        folder=folder.resolve(),
-    )
-
+__all__ = ["Template", "find_template", "list_templates", "render_layout", "template_for_kind", "templates_root"]
 
 # ---------------------------------------------------------------- rendering
 
 
 def render_layout(document: Document, template: Template, *, logo: Path | None = None) -> Layout:
-    """Render the document through the template and parse the result."""
+    """Render the document through the template and parse the result.
+    Images come from the template's folders (or the `logo` given)."""
     xml = render_xml(document, template, logo=logo)
-    return parse_layout(xml, sources=template.sources(), base_dir=template.folder)
+    allowed = (*template.folders, *((logo,) if logo else ()))
+    return parse_layout(xml, sources=template.sources(), base_dir=template.folder, image_dirs=allowed)
 
 
 def render_xml(document: Document, template: Template, *, logo: Path | None = None) -> str:
@@ -120,8 +57,8 @@ def render_xml(document: Document, template: Template, *, logo: Path | None = No
     A mistake in a user's template is a `CommuniqueError` naming its file and
     line; in a bundled template, anything but a Jinja2 error is our bug."""
     try:
-        jinja_template = _environment(template.folder).get_template(ENTRY)
-        return jinja_template.render(doc=document, meta=document.meta, blocks=document.blocks, logo=logo)
+        jinja_template = _environment(template.folders).get_template(_entry_name(template))
+        return jinja_template.render(template_context(document, template, logo))
     except jinja2.TemplateSyntaxError as err:
         raise CommuniqueError(f"template syntax error: {err.message}", file=err.filename, line=err.lineno) from None
     except jinja2.exceptions.SecurityError as err:
@@ -151,10 +88,19 @@ def _template_frame(err: Exception, template: Template) -> tuple[str, int | None
     return found
 
 
+def _entry_name(template: Template) -> str:
+    """The entry file as the loader finds it: the template's own, or its parent's."""
+    return ENTRY if template.entry.parent == template.folder else f"{template.entry.parent.name}/{ENTRY}"
+
+
 @cache
-def _environment(folder: Path) -> jinja2.Environment:
+def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
+    """A sandboxed environment that finds a template's files, then the shared
+    ones (`base.xml.j2`, `blocks.xml.j2`), then bundled templates by folder
+    ("note-verbale/document.xml.j2"), so a user's template can extend one."""
+    root = templates_root()
     env = ImmutableSandboxedEnvironment(
-        loader=jinja2.FileSystemLoader([str(folder), str(templates_root() / "_common")]),
+        loader=jinja2.FileSystemLoader([*map(str, folders), str(root / COMMON), str(root)]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
@@ -167,10 +113,83 @@ def _environment(folder: Path) -> jinja2.Environment:
         format_date=format_date,
         locale_tag=locale_tag,
         list_numbering=list_numbering,
-        unreferenced_footnotes=unreferenced_footnotes,
+        opening_words=opening_words,
+        resolution_number=resolution_number,
     )
     env.tests.update(text_block=lambda b: isinstance(b, TextBlock), list_block=lambda b: isinstance(b, ListBlock))
     return env
+
+
+# ---------------------------------------------------------------- what a template is given
+
+_TOP_KINDS = ("place_date", "reference", "metadata")
+
+
+def document_parts(document: Document) -> dict[str, Any]:
+    """What templates decide about a document, decided once here:
+
+    - `top`: place-and-date, reference and other metadata lines the text
+      puts before its body (they stand at the top); `body`: the rest;
+    - `footnotes`, and `title_notes`: labels of footnotes no text refers to,
+      whose marks follow the subtitle, else the title;
+    - `reference_line`: the letterhead shows the reference number unless
+      the title or a line of the text does;
+    - `dateline`: the place and date to close the text with, unless it has
+      its own place-and-date line or the title gives the full date ("" then)."""
+    meta, blocks = document.meta, document.blocks
+    kinds = {block.kind for block in blocks}
+    count = 0
+    while count < len(blocks) and blocks[count].kind in _TOP_KINDS:
+        count += 1
+    written = format_date(meta.date, meta.language)
+    full_date = len(meta.date or "") == 10 and written not in (meta.title or "")
+    needs_dateline = "place_date" not in kinds and (meta.place or full_date)
+    return {
+        "top": blocks[:count],
+        "body": tuple(b for b in blocks[count:] if not isinstance(b, Footnote)),
+        "footnotes": tuple(b for b in blocks if isinstance(b, Footnote)),
+        "title_notes": unreferenced_footnotes(blocks),
+        "reference_line": bool(meta.reference)
+        and (meta.reference or "") not in (meta.title or "")
+        and "reference" not in kinds,
+        "dateline": ", ".join(p for p in (meta.place, written if full_date or meta.date else "") if p)
+        if needs_dateline
+        else "",
+    }
+
+
+def template_context(document: Document, template: Template, logo: Path | None = None) -> dict[str, Any]:
+    """Everything a template's Jinja files see."""
+    meta = document.meta
+    lang = meta.language or "en"
+    return {
+        "doc": document,
+        "meta": meta,
+        "blocks": document.blocks,
+        "logo": logo,
+        "lang": lang,
+        "locale": locale_tag(lang),
+        "labels": template.labels(lang),
+        "styles": template.style_map(),
+        "style_sheet": template.style_sheet(),
+        "list_style_sheet": template.list_style_sheet(),
+        "page": {"size": "A4", "margins": "25mm 25mm 25mm 25mm", **template.page},
+        "template_name": template.name,
+        "properties": document_properties(document, template),
+        "parts": document_parts(document),
+    }
+
+
+def document_properties(document: Document, template: Template) -> list[tuple[str, str]]:
+    """The DOCX's custom properties: the template's name, then every metadata
+    field the core properties do not hold (lists and records as JSON)."""
+    core = {"title", "issuer", "date", "language"}  # the reference too: an editor may rewrite keywords
+    out = [("template", template.name)]
+    for name, value in meta_to_dict(document.meta).items():
+        if name in core or name == "template" or value in (None, [], {}) or value == {"action": [], "information": []}:
+            continue
+        out.append((name, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)))
+    return out
 
 
 # ---------------------------------------------------------------- filters
@@ -220,8 +239,14 @@ def locale_tag(language: str | None) -> str:
     return language if has_region or region is None else f"{language}-{region}"
 
 
+_DAY_BEFORE_MONTH = re.compile(r"\b(\d{1,2}) (?=[^\W\d])")
+_MONTH_BEFORE_DAY = re.compile(r"([^\W\d]) (\d{1,2})\b")
+
+
 def format_date(iso: str | None, language: str | None, width: str = "long") -> str:
-    """An ISO date written out in the document's language ("11 Ocak 2022")."""
+    """An ISO date written out in the document's language ("11 Ocak 2022"),
+    in a CLDR width ("long", "medium", "short") or pattern ("dd.MM.yyyy")
+    the template chooses; a no-break space keeps day and month together."""
     if not iso:
         return ""
     try:
@@ -235,7 +260,8 @@ def format_date(iso: str | None, language: str | None, width: str = "long") -> s
         locale = Locale.parse(tag)
     except (UnknownLocaleError, ValueError):
         locale = Locale.parse("en")
-    return str(babel_format_date(day, format=width, locale=locale))
+    written = str(babel_format_date(day, format=width, locale=locale))
+    return _MONTH_BEFORE_DAY.sub("\\1\u00a0\\2", _DAY_BEFORE_MONTH.sub("\\1\u00a0", written))
 
 
 def unreferenced_footnotes(blocks: tuple[Block, ...]) -> list[str]:
@@ -255,32 +281,52 @@ def unreferenced_footnotes(blocks: tuple[Block, ...]) -> list[str]:
     return [b.label for b in blocks if isinstance(b, Footnote) and b.label not in referenced]
 
 
-_LABEL = re.compile(r"^(?P<open>[(\[]?)(?P<value>\d+|[a-z]+|[A-Z]+)(?P<close>[.)\]]*)$")
-
-
 def list_numbering(block: ListBlock) -> dict[str, str | int]:
-    """How a list numbers itself, read from its labels as written: "1)" →
-    decimal "%1)", "(a)" → lower-alpha "(%1)", "–" → bullet "–". Empty
-    where the labels say nothing a numbering format can reproduce."""
-    if not block.items:
+    """The list's own numbering (the model's, as its labels are written) as
+    layout attributes: "1. §" → decimal, label "%1. §"; "–" → bullet "–".
+    Empty where the labels follow no sequence a numbering reproduces."""
+    numbering = block.numbering
+    if numbering is None:
         return {}
-    first = block.items[0].label.strip()
-    if block.kind == "bullet_list":
-        return {"format": "bullet", "bullet": first} if first else {}
-    match = _LABEL.match(first)
+    if numbering.format == "bullet":
+        return {"format": "bullet", "bullet": numbering.prefix}
+    label = f"{numbering.prefix}%1{numbering.suffix}"
+    return {"format": numbering.format, "label": label, "start": numbering.start}
+
+
+_GA_SYMBOL = re.compile(r"^A/RES/(?:[A-Z]+-)?(\d+)/(\d+)")
+
+
+def resolution_number(symbol: str | None) -> str:
+    """The number a General Assembly resolution's title carries: "A/RES/80/1"
+    → "80/1"; "" for other symbols (Security Council resolutions have no
+    numbered title)."""
+    match = _GA_SYMBOL.match(symbol or "")
+    return f"{match.group(1)}/{match.group(2)}" if match else ""
+
+
+def opening_words(content: Content, language: str | None, part: str) -> Markup:
+    """Inline markup with the opening words of a preambular or operative
+    paragraph in italics (UN practice: *Recalling*, *Requests the
+    Secretary-General*), the phrases taken from the language's lexicon; the
+    content as it is where none matches."""
+    phrases = opening_phrases(language, part)
+    text = "".join(run.text for run in content[:1]) if content and content[0].kind == "text" else ""
+    match = next((p for p in phrases if text.startswith(p) and text[len(p) : len(p) + 1] in ("", " ", ",")), None)
     if not match:
-        return {}
-    value = match.group("value")
-    second = block.items[1].label.strip() if len(block.items) > 1 else ""
-    roman = from_roman(value)
-    # A lone "i" is a Roman one only when "ii" follows (or nothing): else it is the letter.
-    roman_one = value.lower() == "i" and second.strip("().").lower() in ("", "ii")
-    if value.isdigit():
-        fmt, start = "decimal", int(value)
-    elif roman is not None and (len(value) > 1 or roman_one):
-        fmt, start = ("lower-roman" if value.islower() else "upper-roman"), roman
-    elif len(value) == 1:
-        fmt, start = ("lower-alpha" if value.islower() else "upper-alpha"), ord(value.lower()) - ord("a") + 1
-    else:
-        return {}
-    return {"format": fmt, "label": f"{match.group('open')}%1{match.group('close')}", "start": start}
+        return inline_markup(content)
+    rest = (Inline("text", text[len(match) :]), *content[1:])
+    return Markup(f'<span role="opening">{escape(match)}</span>') + inline_markup(rest)
+
+
+def opening_phrases(language: str | None, part: str) -> tuple[str, ...]:
+    """The language's opening phrases of one part ("preambular",
+    "operative"), longest first, from `communique.lexicons`."""
+    from communique import lexicons
+
+    try:
+        lexicon = lexicons.load(language or "en")
+    except lexicons.LexiconError:
+        return ()
+    phrases = lexicon.preambular if part == "preambular" else lexicon.operative
+    return tuple(sorted(phrases, key=len, reverse=True))

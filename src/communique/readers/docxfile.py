@@ -26,23 +26,39 @@ anything is inflated, and XML is parsed without entities, DTDs or network.
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 import zlib
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cache
 from pathlib import PurePosixPath
 from typing import Any
 
-import yaml
 from lxml import etree
 
 from communique.errors import CommuniqueError
 from communique.layout import ListFormat
-from communique.model import Block, Content, Document, Footnote, Inline, ListBlock, ListItem, Meta, TextBlock
+from communique.model import (
+    META_LIST_FIELDS,
+    META_RECORDS,
+    Block,
+    Content,
+    Document,
+    Footnote,
+    Inline,
+    ListBlock,
+    ListItem,
+    Meta,
+    ModelError,
+    TextBlock,
+    meta_from_dict,
+    meta_to_dict,
+)
 from communique.model import content_text as _content_text
 from communique.numbering import format_number
 from communique.render import format_date, list_templates, locale_tag
+from communique.template import DEFAULT_TEMPLATE
 
 MAX_ENTRIES = 1000
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
@@ -163,14 +179,33 @@ def _resolve(base: PurePosixPath, target: str) -> str:
 
 
 @cache
-def template_roles() -> dict[str, str]:
-    """Style name (case-folded) → role, from every bundled template's `roles:`."""
+def template_roles(name: str | None = None) -> dict[str, str]:
+    """Style name (case-folded) → role, from the styles table of the named
+    bundled template, else of every bundled template (the first one wins)."""
     roles: dict[str, str] = {}
-    for template in list_templates():
-        config = yaml.safe_load((template.folder / "template.yaml").read_text(encoding="utf-8")) or {}
-        for name, role in (config.get("roles") or {}).items():
-            roles.setdefault(str(name).casefold(), str(role))
+    templates = sorted(list_templates(), key=lambda t: t.name != DEFAULT_TEMPLATE)  # the default's table first
+    named = [t for t in templates if t.name == name]
+    for template in named or templates:
+        for style, role in template.roles.items():
+            roles.setdefault(style.casefold(), role)
     return roles
+
+
+_CUSTOM_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+_CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+
+
+def _custom_properties(package: _Package) -> dict[str, str]:
+    """docProps/custom.xml as name → text (Communique writes the template's
+    name and the metadata the core properties do not hold)."""
+    part = next((t for k, t, _ in package.rels("").values() if k == _CUSTOM_REL), None)
+    root = package.xml(part) if part else None
+    out: dict[str, str] = {}
+    for prop in root.iterfind(f"{{{_CUSTOM}}}property") if root is not None else ():
+        value = "".join(str(part) for part in prop.itertext()).strip()
+        if prop.get("name"):
+            out[prop.get("name", "")] = value
+    return out
 
 
 @dataclass
@@ -259,6 +294,16 @@ def _styles(root: etree._Element | None) -> dict[str, _Style]:
     return styles
 
 
+def _character_styles(root: etree._Element | None) -> dict[str, str]:
+    """Character style id → name (case-folded)."""
+    out: dict[str, str] = {}
+    for node in root.iterfind(_w("style")) if root is not None else ():
+        name = node.find(_w("name"))
+        if node.get(_w("type")) == "character" and name is not None:
+            out[node.get(_w("styleId"), "")] = name.get(_w("val"), "").casefold()
+    return out
+
+
 def _numbering(root: etree._Element | None) -> _Numbering:
     found = _Numbering()
     if root is None:
@@ -334,7 +379,9 @@ class _Reader:
         self.body: etree._Element = body
         self.rels = package.rels(main)
         parts = {kind.rsplit("/", 1)[-1]: target for kind, target, _ in self.rels.values()}
-        self.styles = _styles(package.xml(parts["styles"]) if "styles" in parts else None)
+        styles_part = package.xml(parts["styles"]) if "styles" in parts else None
+        self.styles = _styles(styles_part)
+        self.character_styles = _character_styles(styles_part)
         self.numbering = _numbering(package.xml(parts["numbering"]) if "numbering" in parts else None)
         footnotes = package.xml(parts["footnotes"]) if "footnotes" in parts else None
         self.footnote_parts = {
@@ -345,6 +392,8 @@ class _Reader:
         core_part = next((t for k, t, _ in package.rels("").values() if k == _CORE_REL), "docProps/core.xml")
         self.core = package.xml(core_part)
         self.ours = any(_is_ours(s.name) for s in self.styles.values())
+        self.custom = _custom_properties(package) if self.ours else {}
+        self.roles = template_roles(self.custom.get("template"))
 
     # -- roles
 
@@ -359,7 +408,7 @@ class _Reader:
             match = _CONTINUED.match(name)
             if match and not depth:
                 depth = int(match.group("depth") or 1)
-            role = template_roles().get(name) if self.ours else None
+            role = self.roles.get(name) if self.ours else None
             role = role or _WORD_ROLES.get(name)
             heading = _HEADING.match(name)
             if role is None and heading:
@@ -416,6 +465,8 @@ class _Reader:
         out: list[Inline] = []
         in_field_code = False
         for node, href in _inline_runs(p, self.rels):
+            if self.ours and self._template_text(node):
+                continue
             for part in node:
                 tag = etree.QName(part).localname
                 if tag == "fldChar":
@@ -437,6 +488,12 @@ class _Reader:
                     continue
                 out.append(Inline(_run_kind(node.find(_w("rPr")), text, href), text, href))
         return _tidy(out)
+
+    def _template_text(self, run: etree._Element) -> bool:
+        """A run in our "Template text" character style: text the template
+        added (a composed headline's number and date), not the document's."""
+        style = run.find(f"{_w('rPr')}/{_w('rStyle')}")
+        return style is not None and self.character_styles.get(style.get(_w("val"), "")) == "template text"
 
     def word_footnote(self, note_id: str, label: str) -> None:
         note = self.footnote_parts.get(note_id)
@@ -494,7 +551,7 @@ class _Reader:
             place = _place_from_dateline(lines["place_date"], date, language)
         else:
             place = _place_from_blocks(blocks)
-        return Meta(
+        found = Meta(
             kind=kind if kind and re.fullmatch(r"[a-z][a-z-]{1,30}", kind) else "statement",
             title=lines.get("title") or prop("dc:title"),
             subtitle=lines.get("subtitle"),
@@ -502,10 +559,33 @@ class _Reader:
             # Our files say the issuer and reference in the properties; in a
             # foreign file they name whoever typed it and their own keywords.
             issuer=(prop("dc:creator") if self.ours else None) or lines.get("issuer"),
-            reference=(prop("cp:keywords") if self.ours else None) or lines.get("reference"),
+            reference=(self.custom.get("reference") or prop("cp:keywords") if self.ours else None)
+            or lines.get("reference"),
             date=date,
             place=place,
         )
+        return self.with_custom_meta(found)
+
+    def with_custom_meta(self, found: Meta) -> Meta:
+        """The metadata our custom properties carry (unit, addressee,
+        signatories …) under what the page and core properties say; a
+        property that does not fit the model is left out."""
+        given: dict[str, Any] = {}
+        for name in ({f.name for f in fields(Meta)} - {"template"}) & set(self.custom):
+            raw = self.custom[name]
+            if name in META_LIST_FIELDS or name in META_RECORDS:
+                try:
+                    given[name] = json.loads(raw)
+                except ValueError:
+                    continue
+            else:
+                given[name] = raw
+        empty = meta_to_dict(Meta())
+        shown = {name: value for name, value in meta_to_dict(found).items() if value != empty[name] or name == "kind"}
+        try:
+            return meta_from_dict({**given, **shown})
+        except ModelError:
+            return found
 
 
 def _text_of_node(node: etree._Element) -> str:

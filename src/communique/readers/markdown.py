@@ -36,6 +36,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
+from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
@@ -44,6 +45,8 @@ from markdown_it.token import Token
 
 from communique.errors import CommuniqueError
 from communique.model import (
+    META_LIST_FIELDS,
+    META_RECORDS,
     Block,
     Content,
     Document,
@@ -53,9 +56,11 @@ from communique.model import (
     ListBlock,
     ListItem,
     Meta,
+    ModelError,
     TextBlock,
     content_text,
     is_iso_date,
+    meta_from_dict,
     plain,
 )
 from communique.readers import plaintext
@@ -96,7 +101,7 @@ def _split_front_matter(text: str) -> tuple[str | None, str, int]:
     raise CommuniqueError("invalid YAML front matter: no closing '---' line", line=1)
 
 
-def _front_matter(yaml_text: str) -> dict[str, str]:
+def _front_matter(yaml_text: str) -> dict[str, Any]:
     """Metadata fields from the front matter. YAML is composed, never
     constructed: no Python objects are built, and each value is taken as
     written, so `language: no` is Norwegian, not False, and every key and
@@ -118,7 +123,7 @@ def _front_matter(yaml_text: str) -> dict[str, str]:
             "invalid YAML front matter: expected fields as 'name: value' lines",
             line=root.start_mark.line + _FIRST_YAML_LINE,
         )
-    values: dict[str, str] = {}
+    values: dict[str, Any] = {}
     seen: set[str] = set()
     for key, node in root.value:
         line = key.start_mark.line + _FIRST_YAML_LINE
@@ -133,10 +138,38 @@ def _front_matter(yaml_text: str) -> dict[str, str]:
         if name in seen:
             raise CommuniqueError(f"front matter field {name!r} is given twice", line=line)
         seen.add(name)
-        value = _field_value(name, node)
+        value = _structured_value(name, node) if name in _STRUCTURED else _field_value(name, node)
         if value is not None:
             values[name] = value
     return values
+
+
+_STRUCTURED = (*META_LIST_FIELDS, *META_RECORDS)
+
+
+def _structured_value(name: str, node: yaml.Node) -> Any:
+    """A list or record field (addressee, signatories, contact …), checked
+    by the model; a mistake names the line of the field."""
+    value = _plain(node)
+    try:
+        meta_from_dict({name: value})
+    except ModelError as err:
+        raise CommuniqueError(
+            f"front matter field {name!r}: {err.message} at {err.path.removeprefix('/meta/')}",
+            line=node.start_mark.line + _FIRST_YAML_LINE,
+        ) from None
+    return value
+
+
+def _plain(node: yaml.Node) -> Any:
+    """A composed YAML node as plain data, every scalar as the text written."""
+    if isinstance(node, yaml.SequenceNode):
+        return [_plain(item) for item in node.value]
+    if isinstance(node, yaml.MappingNode):
+        return {str(getattr(key, "value", key)): _plain(value) for key, value in node.value}
+    if node.tag == _NULL:
+        return None
+    return _SPACES.sub(" ", str(node.value)).strip()
 
 
 def _field_value(name: str, node: yaml.Node) -> str | None:
@@ -350,7 +383,7 @@ def _as_quote(block: Block) -> Block:
 # ---------------------------------------------------------------- the document
 
 
-def _document(given: dict[str, str], body: str, body_line: int) -> Document:
+def _document(given: dict[str, Any], body: str, body_line: int) -> Document:
     entries = _Blocks(_parse(body)).blocks()
     footnotes = [entry for entry in entries if isinstance(entry, Footnote)]
     labels = {note.label for note in footnotes}
@@ -368,7 +401,7 @@ def _document(given: dict[str, str], body: str, body_line: int) -> Document:
         blocks.append(entry)
     if not blocks and title is None:
         raise CommuniqueError("the document has no text", line=body_line)
-    meta, classified = _classify(replace(Meta(**given), title=title), blocks)
+    meta, classified = _classify(replace(meta_from_dict(given), title=title), blocks)
     return Document(meta=meta, blocks=(*(_with_refs(b, labels) for b in classified), *footnotes))
 
 

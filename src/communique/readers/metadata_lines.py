@@ -13,12 +13,20 @@ from __future__ import annotations
 
 import re
 
+from communique import lexicons
+from communique.lexicons import fold
+from communique.model import DOCUMENT_KINDS
 from communique.readers import dates
 
 _WORDS = re.compile(r"\S+")
 OPENERS = "\"'«„“”‘‚(["  # what may stand before a paragraph's or a name's first letter
 # An initial before a name or another initial: "A. Smith", "M.K. Tokayev".
 INITIALS = re.compile(r"(?:^|\s)[^\W\d_]\.\s?[^\W\d_]")
+
+
+def _alternatives(phrases: tuple[str, ...]) -> str:
+    """A regular-expression alternation of `phrases`, longest first."""
+    return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
 
 
 def word_count(text: str) -> int:
@@ -74,7 +82,7 @@ def reference_of(text: str) -> str | None:
 
 # The formula that closes a treaty-style text: where and when it was done.
 _SIGNING_FORMULA = re.compile(
-    r"(?:Done (?:at|in)|Fait à|Hecho en|Geschehen zu|Совершено в(?: городе| г\.)?|Kelt)\s+"
+    rf"(?:{_alternatives(lexicons.combined().signing_formulae)})\s+"
     r"(?P<place>[^\W\d_][^,\d]*?)(?=,|\s+(?:on|the|le|el|am)\s|\s+\d|$)"
 )
 
@@ -141,19 +149,17 @@ def dateline(text: str) -> tuple[str | None, str] | None:
 
 # ---------------------------------------------------------------- other lines
 
-_END_MARKS = frozenset({"ends", "end"})
+_END_MARKS = frozenset(fold(mark) for mark in lexicons.combined().end_marks)
 # A header line labelled as a memo or letter field: "Konu: …", "Subject: …".
-_FIELD_LINE = re.compile(
-    r"(?:Subject|Re|Date|Konu|Tarih|Mövzu|Tarix|Тема|Дата|Тақырыбы|Күні|Темасы|Күнү|Mavzu|Sana|Tema|Senesi|"
-    r"Tárgy|Dátum|Iktatószám)\s?:\s*\S.*",
-    re.IGNORECASE,
-)
+_FIELD_LABELS = lexicons.combined().field_labels
+_HEADER_FIELDS = tuple(label for key in ("subject", "date", "related") for label in _FIELD_LABELS[key])
+_FIELD_LINE = re.compile(rf"(?:{_alternatives(_HEADER_FIELDS)})\s?:\s*\S.*", re.IGNORECASE)
 
 
 def is_decoration_line(text: str) -> bool:
     """A line that only marks a place: "***", "###", "- ENDS -"."""
     letters = "".join(ch for ch in text if ch.isalnum())
-    return not letters or (dates.fold(letters) in _END_MARKS and len(text) <= 12 and text.isupper())
+    return not letters or (fold(letters) in _END_MARKS and len(text) <= 12 and text.isupper())
 
 
 def is_field_line(text: str) -> bool:
@@ -164,72 +170,16 @@ def is_field_line(text: str) -> bool:
 
 # ---------------------------------------------------------------- closing formulae
 
-# Closing formulae, case-folded, without final punctuation.
-_CLOSING_FORMULAE = frozenset(
-    dates.fold(f)
-    for f in (
-        "Kamuoyuna saygıyla duyurulur",
-        "Kamuoyuna duyurulur",
-        "Kamuoyunun bilgisine sunulur",
-        "Kamuoyunun bilgisine saygıyla sunulur",
-        "Saygılarımla",
-        "Saygılarımızla",
-        "Respectfully",
-        "Respectfully yours",
-        "Sincerely",
-        "Sincerely yours",
-        "Yours sincerely",
-        "Yours faithfully",
-        "Yours truly",
-        "Best regards",
-        "Kind regards",
-        "With best regards",
-        "С уважением",
-        "С глубоким уважением",
-        "С искренним уважением",
-        "Tisztelettel",
-        "Üdvözlettel",
-        "Hörmətlə",
-        "Dərin hörmətlə",
-        "Hurmat bilan",
-        "Chuqur hurmat bilan",
-        "Ҳурмат билан",
-        "Құрметпен",
-        "Терең құрметпен",
-        "Qurmetpen",
-        "Hormat bilen",
-        "Çuňňur hormat bilen",
-        "Урматтоо менен",
-        "Терең урматтоо менен",
-    )
-)
-# Complimentary closes of letters and notes verbales, recognised by their
-# fixed wording: "Please accept, Excellency, the assurances of my highest
-# consideration", "… avails itself of this opportunity to renew …".
-_CLOSING_PATTERNS = re.compile(
-    "|".join(
-        (
-            r"avails itself of (?:this|the) opportunity to renew",
-            r"(?:accept|renew)\b.{0,60}\bassurances? of (?:my|our|its|their)\b.{0,30}\bconsideration",
-            r"\bveuillez agréer\b|\bassurances? de (?:ma|notre|sa) (?:très )?haute considération",
-            r"bu vesileyle .{0,80}teminlerini|saygılarım(?:ın|ızın)? kabulünü|en derin saygılarımı sunarım",
-            r"hörmət(?:imin|imizin) .{0,40}(?:qəbul|ifadə)|bu fürsətdən istifadə edərək .{0,120}hörmət",
-            r"пользуется (?:этим|случаем).{0,80}уверени|примите.{0,60}уверени[яй] в",
-            r"tiszteletem .{0,40}kifejezését|nagyrabecsülés\w* .{0,40}(?:kifejezését|megújít)",
-            r"hurmat(?:im)? izhori|ehtirom(?:im)? izhori|fursatdan foydalanib .{0,120}hurmat",
-            r"құрметім\w* .{0,40}қабыл|мүмкіндікті пайдалана отырып .{0,120}құрмет",
-            r"урматтоо\w* .{0,40}кабыл|мүмкүнчүлүктү пайдаланып .{0,120}урматт",
-            r"hormatym\w* .{0,40}kabul|mümkinçilikden peýdalanyp .{0,120}hormat",
-        )
-    ),
-    re.IGNORECASE,
-)
+# Closing formulae (set phrases, and the fixed wording of diplomatic
+# complimentary closes) come from the lexicons of every language.
+_CLOSING_FORMULAE = frozenset(fold(f) for f in lexicons.combined().closing_formulae)
+_CLOSING_PATTERNS = re.compile("|".join(lexicons.combined().closing_patterns), re.IGNORECASE)
 
 
 def is_closing_formula(text: str) -> bool:
     """A closing formula: a set phrase ("Kamuoyuna saygıyla duyurulur.",
     "С уважением,") or a diplomatic complimentary close."""
-    if dates.fold(text.rstrip(" .,!:")) in _CLOSING_FORMULAE:
+    if fold(text.rstrip(" .,!:")) in _CLOSING_FORMULAE:
         return True
     return bool(_CLOSING_PATTERNS.search(text)) and word_count(text) <= 60
 
@@ -237,89 +187,14 @@ def is_closing_formula(text: str) -> bool:
 # ---------------------------------------------------------------- genre words
 
 # A document's genre named alone as its title, case-folded, and the kind it
-# names: "Bəyanat", "PRESS RELEASE", "Közlemény", "МӘЛІМДЕМЕ".
-_GENRES: dict[str, tuple[str, ...]] = {
-    "statement": (
-        "Statement",
-        "Press statement",
-        "Joint statement",
-        "Açıklama",
-        "Basın açıklaması",
-        "Ortak açıklama",
-        "Bəyanat",
-        "Birgə bəyanat",
-        "Заявление",
-        "Совместное заявление",
-        "Мәлімдеме",
-        "Бірлескен мәлімдеме",
-        "Málimdeme",
-        "Mälimdeme",
-        "Билдирүү",
-        "Биргелешкен билдирүү",
-        "Bayonot",
-        "Qoʻshma bayonot",
-        "Qo'shma bayonot",
-        "Баёнот",
-        "Beýanat",
-        "Bilelikdäki beýanat",
-        "Nyilatkozat",
-        "Közös nyilatkozat",
-    ),
-    "press-release": (
-        "Press release",
-        "News release",
-        "Press information",
-        "Basın bülteni",
-        "Basın duyurusu",
-        "Mətbuat relizi",
-        "Mətbuat açıqlaması",
-        "Пресс-релиз",
-        "Информационное сообщение",
-        "Сообщение для СМИ",
-        "Баспасөз релизі",
-        "Press-reliz",
-        "Matbuot relizi",
-        "Metbugat beýanaty",
-        "Sajtóközlemény",
-    ),
-    "communique": (
-        "Communiqué",
-        "Communique",
-        "Joint communiqué",
-        "Joint communique",
-        "Final communiqué",
-        "Press communiqué",
-        "Bildiri",
-        "Ortak bildiri",
-        "Sonuç bildirisi",
-        "Kommünike",
-        "Birgə kommünike",
-        "Коммюнике",
-        "Совместное коммюнике",
-        "Бірлескен коммюнике",
-        "Kommunike",
-        "Qoʻshma kommunike",
-        "Közlemény",
-        "Közös közlemény",
-    ),
-    "declaration": (
-        "Declaration",
-        "Joint declaration",
-        "Deklarasyon",
-        "Beyanname",
-        "Ortak deklarasyon",
-        "Bəyannamə",
-        "Декларация",
-        "Совместная декларация",
-        "Deklaratsiya",
-        "Deklarasiýa",
-    ),
-    "note-verbale": ("Note verbale", "Nota", "Verbal nota", "Нота", "Вербальная нота", "Szóbeli jegyzék"),
+# names ("Bəyanat", "PRESS RELEASE", "Közlemény", "МӘЛІМДЕМЕ"): the lexicons'
+# genre words of the kinds the model knows.
+_GENRE_KINDS: dict[str, str] = {
+    fold(word): kind for kind, words in lexicons.combined().genres.items() if kind in DOCUMENT_KINDS for word in words
 }
-_GENRE_KINDS: dict[str, str] = {dates.fold(word): kind for kind, words in _GENRES.items() for word in words}
 
 
 def genre_kind(text: str) -> str | None:
     """The document kind a line names when it is a genre word alone
     ("Bəyanat", "PRESS RELEASE" give "statement", "press-release")."""
-    return _GENRE_KINDS.get(dates.fold(text.strip().rstrip(" .:")))
+    return _GENRE_KINDS.get(fold(text.strip().rstrip(" .:")))

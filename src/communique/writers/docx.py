@@ -26,21 +26,27 @@ import docx
 from docx.document import Document as WordDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
+from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
+from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
 from lxml import etree
 
 from communique.fonts import FAMILIES
 from communique.layout import (
     HEADER_DISTANCE,
+    Grid,
     Image,
     Layout,
     LayoutBlock,
     List,
     PageBreak,
     Paragraph,
+    Row,
     Rule,
     Run,
     Spacer,
@@ -53,6 +59,7 @@ _ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "both
 _KEEP_STYLES = {"Normal", "Default Paragraph Font", "Normal Table", "No List"}
 # Auxiliary styles for blocks that are not text paragraphs.
 FIGURE_STYLE, SPACER_STYLE, RULE_STYLE, PAGE_BREAK_STYLE = "Figure", "Spacer", "Rule", "Page break"
+CHARACTER_STYLES = {"opening": "Opening words", "decor": "Template text"}
 CONTINUED = "continued"  # "Operative continued 2": a later paragraph of a level-2 list item
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -285,16 +292,22 @@ class _DocxBuilder:
                 self._paragraph(block, container, base_indent, depth=depth)
             elif isinstance(block, List):
                 self._list(block, container, base_indent, depth, word_list)
+            elif isinstance(block, Row):
+                self._row(block, container)
+            elif isinstance(block, Grid):
+                self._grid(block, container, base_indent)
             elif isinstance(block, Image):
                 style = FIGURE_STYLE
                 if block.align != "center":
                     style = self._derived_style(f"{FIGURE_STYLE} {block.align}", FIGURE_STYLE, align=block.align)[0]
                 paragraph = container.add_paragraph(style=style)
-                paragraph.add_run().add_picture(
+                shape = paragraph.add_run().add_picture(
                     str(block.src),
                     width=Pt(block.width) if block.width else None,
                     height=Pt(block.height) if block.height else None,
                 )
+                if block.alt:
+                    shape._inline.docPr.set("descr", block.alt)
             elif isinstance(block, Rule):
                 container.add_paragraph(style=self._rule_style(block))
             elif isinstance(block, Spacer):
@@ -316,10 +329,48 @@ class _DocxBuilder:
         if num_id is not None:
             ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.numbering_reference(num_id, depth))
         for run in block.runs:
-            self._run(paragraph, run)
+            self._run(paragraph, run, block.lang)
         return paragraph
 
-    def _run(self, paragraph: WordParagraph, run: Run) -> None:
+    def _row(self, block: Row, container: _Container) -> None:
+        """A row as one paragraph: left part, a tab to a centre stop, the
+        centre part, a tab to a right stop, the right part; the stops live
+        in a style derived from the row's ("Date line row centre right")."""
+        base = self.layout.styles[block.style]
+        stops: list[tuple[str, float]] = []
+        if block.center:
+            stops.append(("center", self.layout.page.frame_width / 2))
+        if block.right:
+            stops.append(("right", self.layout.page.frame_width - base.indent_right))
+        suffix = " ".join(("centre" if kind == "center" else kind) for kind, _ in stops)
+        name, ppr = self._derived_style(f"{block.style} row {suffix}".rstrip(), block.style, align="left")
+        if ppr is not None and stops:
+            ooxml.set_ordered(ppr, ooxml.tab_stops(stops))
+        paragraph: WordParagraph = container.add_paragraph(style=name)
+        for part, runs in zip(("left", "center", "right"), block.parts(), strict=True):
+            if part != "left" and runs:
+                self._run(paragraph, Run("\t"), block.lang)
+            for run in runs:
+                self._run(paragraph, run, block.lang)
+
+    def _grid(self, block: Grid, container: _Container, base_indent: float) -> None:
+        """A grid as a Word table without borders or cell margins."""
+        # The body or a cell: grids never stand in a header or footer (layout.py).
+        table: WordTable = container.add_table(len(block.rows), len(block.widths))  # type: ignore[attr-defined]
+        ooxml.borderless_table(table._tbl, block.widths)
+        for r, row in enumerate(block.rows):
+            for c, cell_blocks in enumerate(row):
+                cell = table.cell(r, c)
+                placeholder = cell.paragraphs[0]
+                self._blocks(cell_blocks, cell, 0.0)
+                if len(cell._tc.findall(qn("w:p"))) > 1 or cell._tc.find(qn("w:tbl")) is not None:
+                    cell._tc.remove(placeholder._p)
+                else:  # a cell must hold a paragraph: an empty one of no height
+                    placeholder.style = self.doc.styles[SPACER_STYLE]
+
+    def _run(self, paragraph: WordParagraph, run: Run, lang: str | None = None) -> None:
+        if run.lang is None and lang is not None:
+            run = replace(run, lang=lang)
         if run.field is not None:
             instruction = "PAGE" if run.field == "page" else "NUMPAGES"
             rpr = _run_properties(run)
@@ -329,6 +380,9 @@ class _DocxBuilder:
         if run.text == "\n":
             paragraph.add_run().add_break()
             return
+        if run.text == "\t":
+            paragraph.add_run().add_tab()
+            return
         target: etree._Element = paragraph._p
         if run.href:
             r_id = paragraph.part.relate_to(run.href, RT.HYPERLINK, is_external=True)
@@ -336,7 +390,12 @@ class _DocxBuilder:
             target.set(qn("r:id"), r_id)
         word_run = ooxml.child(target, "w:r")
         rpr = _run_properties(run)
-        if rpr is not None:
+        if run.role is not None:
+            rpr = rpr if rpr is not None else ooxml.element("w:rPr")
+            ooxml.set_ordered(rpr, ooxml.element("w:rStyle", val=self._character_style(run.role)))
+            for node in rpr.findall(qn("w:i")):  # the style sets it
+                rpr.remove(node)
+        if rpr is not None and len(rpr):
             word_run.append(rpr)
         text = ooxml.child(word_run, "w:t")
         text.text = run.text
@@ -369,6 +428,18 @@ class _DocxBuilder:
                     labelled = True
                 else:
                     self._blocks((child,), container, text_indent, depth + 1, word_list)
+
+    def _character_style(self, role: str) -> str:
+        """The id of the character style for an inline role, made on first
+        use: "Opening words" (italic) or "Template text" (text the template
+        adds, left out when the copy is read back)."""
+        name = CHARACTER_STYLES[role]
+        if name not in self.derived:
+            self.derived.add(name)
+            style = self.doc.styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+            if role == "opening":
+                style.font.italic = True
+        return str(self.doc.styles[name].style_id)
 
     def _numbering_part(self) -> None:
         """A numbering definition per distinct set of levels, and each Word
@@ -430,6 +501,11 @@ class _DocxBuilder:
         core.modified = moment
         for node in core._element.findall(qn("cp:lastPrinted")):  # never printed
             core._element.remove(node)
+        if info.properties:
+            package = self.doc.part.package
+            blob = ooxml.custom_properties(info.properties)
+            part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
+            package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
 def _twips(points: float) -> int:
@@ -446,6 +522,8 @@ def _run_properties(run: Run) -> etree._Element | None:
         ooxml.set_ordered(rpr, ooxml.element("w:u", val="single"))
     if run.superscript:
         ooxml.set_ordered(rpr, ooxml.element("w:vertAlign", val="superscript"))
+    if run.lang:
+        ooxml.set_ordered(rpr, ooxml.language(run.lang))
     return rpr if len(rpr) else None
 
 

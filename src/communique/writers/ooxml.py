@@ -184,6 +184,54 @@ def indentation(left: float, right: float, first_line: float) -> etree._Element:
     return element("w:ind", **attrs)
 
 
+def tab_stops(stops: Sequence[tuple[str, float]]) -> etree._Element:
+    """w:tabs: (alignment, position from the margin in points) pairs."""
+    tabs = element("w:tabs")
+    for alignment, position in stops:
+        child(tabs, "w:tab", val=alignment, pos=twips(position))
+    return tabs
+
+
+def borderless_table(table: etree._Element, widths: Sequence[float]) -> None:
+    """Make a python-docx table a fixed grid of the given column widths with
+    no borders and no cell margins, so its cells line up with the text."""
+    tbl_pr = table.find(qn("w:tblPr"))
+    if tbl_pr is None:
+        tbl_pr = element("w:tblPr")
+        table.insert(0, tbl_pr)
+    for node in list(tbl_pr):
+        tbl_pr.remove(node)
+    child(tbl_pr, "w:tblW", w=twips(sum(widths)), type="dxa")
+    child(tbl_pr, "w:tblInd", w="0", type="dxa")
+    borders = child(tbl_pr, "w:tblBorders")
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        child(borders, f"w:{side}", val="nil")
+    child(tbl_pr, "w:tblLayout", type="fixed")
+    margins = child(tbl_pr, "w:tblCellMar")
+    for side in ("top", "left", "bottom", "right"):
+        child(margins, f"w:{side}", w="0", type="dxa")
+    child(
+        tbl_pr,
+        "w:tblLook",
+        val="0000",
+        firstRow="0",
+        lastRow="0",
+        firstColumn="0",
+        lastColumn="0",
+        noHBand="1",
+        noVBand="1",
+    )
+    grid = table.find(qn("w:tblGrid"))
+    if grid is not None:
+        for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
+            col.set(qn("w:w"), twips(width))
+    for row in table.findall(qn("w:tr")):
+        for cell, width in zip(row.findall(qn("w:tc")), widths, strict=False):
+            for tc_w in cell.iter(qn("w:tcW")):
+                tc_w.set(qn("w:w"), twips(width))
+                tc_w.set(qn("w:type"), "dxa")
+
+
 def bottom_border(thickness: float, color: str) -> etree._Element:
     borders = element("w:pBdr")
     eighths = max(2, min(96, round(thickness * 8)))
@@ -334,6 +382,21 @@ def font_table(names: list[str]) -> bytes:
         child(font, "w:family", val=family)
         child(font, "w:pitch", val="variable")
     return bytes(etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True))
+
+
+_CUSTOM_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+_VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+# The format id every user-defined property carries (ECMA-376 part 1, §22.3.2.2).
+_USER_DEFINED = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
+
+
+def custom_properties(properties: Sequence[tuple[str, str]]) -> bytes:
+    """docProps/custom.xml: each (name, text) as a user-defined property."""
+    root = etree.Element(f"{{{_CUSTOM_NS}}}Properties", nsmap={None: _CUSTOM_NS, "vt": _VT_NS})  # type: ignore[dict-item]
+    for pid, (name, value) in enumerate(properties, start=2):  # pids 0 and 1 are reserved
+        prop = etree.SubElement(root, f"{{{_CUSTOM_NS}}}property", fmtid=_USER_DEFINED, pid=str(pid), name=name)
+        etree.SubElement(prop, f"{{{_VT_NS}}}lpwstr").text = value
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
 
 
 def app_properties() -> bytes:

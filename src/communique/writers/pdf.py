@@ -22,11 +22,12 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, TableStyle
 from reportlab.platypus import Image as RLImage
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
 from reportlab.platypus import Spacer as RLSpacer
+from reportlab.platypus import Table as RLTable
 from reportlab.platypus.doctemplate import LayoutError as RLLayoutError
 from reportlab.platypus.flowables import HRFlowable
 
@@ -35,12 +36,14 @@ from communique.errors import CommuniqueError
 from communique.fonts import covers, face_name, fallback_face_names, register_pdf_fonts
 from communique.layout import (
     HEADER_DISTANCE,
+    Grid,
     Image,
     Layout,
     LayoutBlock,
     List,
     PageBreak,
     Paragraph,
+    Row,
     Rule,
     Run,
     Spacer,
@@ -185,6 +188,10 @@ def _flowables(
             yield _paragraph(block, layout, styles, base_indent)
         elif isinstance(block, List):
             yield from _list(block, layout, styles, base_indent)
+        elif isinstance(block, Row):
+            yield _row(block, layout, styles)
+        elif isinstance(block, Grid):
+            yield _grid(block, layout, styles)
         elif isinstance(block, Image):
             yield _image(block)
         elif isinstance(block, Rule):
@@ -250,6 +257,80 @@ def _list(block: List, layout: Layout, styles: dict[str, ParagraphStyle], base_i
             )
 
 
+class RowFlowable(Flowable):  # type: ignore[misc]
+    """Role "row": one line in three parts, drawn as three paragraphs over
+    the same line: the left part from the indent, the centre part centred on
+    the frame's middle, the right part against the right indent, where
+    Word's centre and right tab stops put them."""
+
+    role = "row"
+
+    def __init__(self, parts: list[RLParagraph], style: ParagraphStyle) -> None:
+        super().__init__()
+        self.parts = parts
+        self.style = style
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        self.width = available_width
+        self.height = max((part.wrap(available_width, available_height)[1] for part in self.parts), default=0.0)
+        return self.width, self.height
+
+    def draw(self) -> None:
+        for part in self.parts:
+            _, height = part.wrap(self.width, self.height)
+            part.drawOn(self.canv, 0, self.height - height)
+
+    def getSpaceBefore(self) -> float:  # reportlab's name
+        return float(self.style.spaceBefore)
+
+    def getSpaceAfter(self) -> float:  # reportlab's name
+        return float(self.style.spaceAfter)
+
+
+def _row(
+    block: Row, layout: Layout, styles: dict[str, ParagraphStyle], fields: dict[str, str] | None = None
+) -> Flowable:
+    style = styles[block.style]
+    layout_style = layout.styles[block.style]
+    parts: list[RLParagraph] = []
+    for alignment, runs in zip((TA_LEFT, TA_CENTER, TA_RIGHT), block.parts(), strict=True):
+        if not runs:
+            continue
+        part_style = ParagraphStyle(
+            name=f"{style.name} {alignment}",
+            parent=style,
+            alignment=alignment,
+            spaceBefore=0,
+            spaceAfter=0,
+            leftIndent=style.leftIndent if alignment == TA_LEFT else 0,
+            rightIndent=style.rightIndent if alignment == TA_RIGHT else 0,
+            firstLineIndent=style.firstLineIndent if alignment == TA_LEFT else 0,
+        )
+        parts.append(RLParagraph(paragraph_markup(runs, layout_style, fields), part_style))
+    flowable = RowFlowable(parts, style)
+    flowable.keepWithNext = style.keepWithNext
+    return flowable
+
+
+def _grid(block: Grid, layout: Layout, styles: dict[str, ParagraphStyle]) -> Flowable:
+    """Role "grid": a borderless table without cell padding, cells top-aligned."""
+    data = [[list(_flowables(cell, layout, styles, 0.0)) for cell in row] for row in block.rows]
+    table = RLTable(data, colWidths=list(block.widths), hAlign="LEFT")
+    table.setStyle(
+        TableStyle(
+            [
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
+    table.role = "grid"
+    return table
+
+
 def _first_style(layout: Layout) -> str:
     return next(iter(layout.styles))
 
@@ -302,6 +383,8 @@ def _margin_flowable(
 ) -> Flowable:
     if isinstance(block, Paragraph):
         return RLParagraph(paragraph_markup(block.runs, layout.styles[block.style], fields), styles[block.style])
+    if isinstance(block, Row):
+        return _row(block, layout, styles, fields)
     if isinstance(block, Image | Rule | Spacer):
         return next(_flowables((block,), layout, styles, base_indent=0.0))
     raise TypeError(f"the PDF writer cannot draw {type(block).__name__} in a header or footer")
