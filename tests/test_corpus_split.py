@@ -18,7 +18,7 @@ from communique.model import DOCUMENT_KINDS
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
 PARTS = ("dev", "test")
-NAME = re.compile(r"^[12]\d\d-(tr|en|ru|az|kk|ky|uz|tk|hu)-[a-z0-9-]+\.txt$")
+NAME = re.compile(r"^[123]\d\d-(tr|en|ru|az|kk|ky|uz|tk|hu)-[a-z0-9-]+\.txt$")
 REQUIRED = {
     "file": str,
     "lang": str,
