@@ -364,3 +364,20 @@ def test_the_tree_writes_an_elements_own_language() -> None:
     (paragraph,) = document.K  # the empty element is left out
     assert str(paragraph.Lang) == "ru" and str(pdf.Root.Lang) == "en-US"
     assert list(paragraph.K) == [0] and paragraph.Pg.objgen == pdf.pages[0].obj.objgen
+
+
+def test_grids_are_divs_rows_are_paragraphs_and_template_text_is_read(tmp_path: Path) -> None:
+    """The letter's number-and-date grid: cells in reading order, the labels
+    the template adds ("Sayı") read as content, not hidden as artifacts."""
+    from communique import readers
+    from tests.conftest import REPO
+
+    document = readers.read(REPO / "examples" / "official-letter-tr.md")
+    path = tmp_path / "letter.pdf"
+    path.write_bytes(render_outputs(document, Options(formats=("pdf",)))["pdf"])
+    tree = struct_text(path)
+    grids = [n for n in tree.kids if n.type == "Div"]
+    assert grids and all(row.type == "Div" and row.kids for grid in grids for row in grid.kids)
+    first_row = grids[0].kids[0]
+    assert [cell.text().strip(" :") for cell in first_row.kids][:1] == ["Sayı"]
+    assert first_row.kids[0].type == "Div" and first_row.kids[0].kids[0].type == "P"

@@ -68,7 +68,7 @@ STRUCTURE: dict[str, Tag] = {
     "footer": Tag("Artifact", "Pagination", "Footer"),
     "role footnote": Tag("Note"),  # with an /ID in the IDTree
     "role quote": Tag("BlockQuote"),
-    "role decor": _LAYOUT_ARTIFACT,
+    # "decor" (text a template adds: field labels, mastheads) stays content: it is read.
 }
 
 # Custom structure types mapped to standard ones; the table above uses
