@@ -381,3 +381,19 @@ def test_grids_are_divs_rows_are_paragraphs_and_template_text_is_read(tmp_path: 
     first_row = grids[0].kids[0]
     assert [cell.text().strip(" :") for cell in first_row.kids][:1] == ["Sayı"]
     assert first_row.kids[0].type == "Div" and first_row.kids[0].kids[0].type == "P"
+
+
+def test_a_paragraph_in_another_language_says_so_in_the_tree(tmp_path: Path) -> None:
+    from communique.layout import parse_layout
+    from communique.writers import pdf as pdf_writer
+
+    layout = parse_layout(
+        '<document lang="en-GB" title="Two languages"><styles><style name="Body"/></styles><body>'
+        '<p style="Body">In English.</p><p style="Body" lang="ru">По-русски.</p></body></document>'
+    )
+    path = tmp_path / "two.pdf"
+    path.write_bytes(pdf_writer.write(layout))
+    with pikepdf.open(path) as pdf:
+        english, russian = structure(pdf).kids
+        assert "/Lang" not in english.obj and str(russian.obj.Lang) == "ru"
+        assert str(pdf.Root.Lang) == "en-GB"

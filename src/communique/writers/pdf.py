@@ -252,7 +252,7 @@ def _paragraph(
     """A paragraph bound to its structure element; a list item's first
     paragraph draws the item's label, which `label_element` (`Lbl`) gets."""
     role, outline_level = layout.roles.get(block.style), layout.styles[block.style].outline_level
-    lang = getattr(block, "lang", "") or ""
+    lang = block.lang or ""
     note_id = tags.notes.id_of(block)
     tag = tag_for(element_name(block), role, outline_level)
     target = tags.new(tag, outline_level=outline_level, lang=lang, id=note_id)
