@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, settings
 
 from communique import cli
-from communique.model import Document, Footnote, Inline, ListBlock, ListItem, Meta, TextBlock, plain
+from communique.model import Block, Document, Footnote, Inline, ListBlock, ListItem, Meta, TextBlock, plain
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = cli.SAMPLE
@@ -112,3 +112,85 @@ settings.register_profile(
     "long", max_examples=1500, derandomize=False, deadline=None, suppress_health_check=[HealthCheck.too_slow]
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+def long_document() -> Document:
+    """A document of several pages built here: headings on three levels,
+    operative paragraphs with nested sub-items, a bullet list, a quotation,
+    a link, and eight footnotes (one long enough to break across pages) that
+    fill pages of their own at the end."""
+    words = (
+        "The Council reaffirms its commitment to the principles of the Charter, recalls the decisions of its "
+        "previous sessions and underlines the importance of dialogue between the member states and the observers"
+    )
+
+    def paragraph(number: int, kind: str = "paragraph") -> TextBlock:
+        return TextBlock(kind, plain(f"{words} ({number})."))
+
+    def sub_items(count: int) -> ListBlock:
+        deeper = ListBlock(
+            "numbered_list", tuple(ListItem(f"({r})", (paragraph(90 + i),)) for i, r in enumerate(("i", "ii")))
+        )
+        items = [ListItem(f"({chr(97 + i)})", (paragraph(50 + i),)) for i in range(count)]
+        items[0] = ListItem("(a)", (paragraph(50), deeper))
+        return ListBlock("numbered_list", tuple(items))
+
+    blocks: list[Block] = [TextBlock("lead_in", plain("The Council of Ministers,"))]
+    blocks += [paragraph(n, "recital") for n in range(1, 4)]
+    blocks.append(TextBlock("heading", plain("Cooperation"), level=1))
+    blocks.append(
+        TextBlock(
+            "paragraph",
+            (Inline("text", f"{words}"), Inline("footnote_ref", "1"), Inline("text", " and elsewhere.")),
+        )
+    )
+    blocks.append(TextBlock("heading", plain("Economic cooperation"), level=2))
+    blocks.append(TextBlock("chapeau", plain("Decides:")))
+    items = [ListItem("1.", (paragraph(10), sub_items(3)))]
+    items += [
+        ListItem(
+            f"{n}.",
+            (TextBlock("paragraph", (Inline("text", f"{words} ({n})"), Inline("footnote_ref", str(n)))),),
+        )
+        for n in range(2, 9)
+    ]
+    blocks.append(ListBlock("numbered_list", tuple(items)))
+    blocks.append(TextBlock("heading", plain("Follow-up"), level=1))
+    blocks.append(ListBlock("bullet_list", tuple(ListItem("•", (paragraph(70 + n),)) for n in range(3))))
+    blocks.append(TextBlock("quote", plain(f"“{words}.”")))
+    blocks.append(
+        TextBlock(
+            "paragraph",
+            (
+                Inline("text", "The text is published at "),
+                Inline("link", "example.org", "https://example.org/"),
+                Inline("text", "."),
+            ),
+        )
+    )
+    blocks += [paragraph(n, "closing") for n in range(80, 83)]
+    blocks.append(TextBlock("signature", plain("The Secretary-General")))
+    notes = [Footnote("1", plain(" ".join([words] * 40) + "."))]  # longer than a page
+    notes += [Footnote(str(n), plain(" ".join([words] * 3) + f" ({n}).")) for n in range(2, 9)]
+    return Document(
+        Meta(
+            kind="resolution",
+            title="Resolution on cooperation between the member states",
+            language="en",
+            issuer="Council of Ministers",
+            reference="CM/RES/12",
+            date="2025-03-14",
+            place="Geneva",
+        ),
+        (*blocks, *notes),
+    )
+
+
+def write_logo(path: Path) -> Path:
+    """A small PNG letterhead image."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (240, 120), "white")
+    ImageDraw.Draw(image).ellipse((70, 10, 170, 110), fill="#1F4E79")
+    image.save(path, format="PNG")
+    return path

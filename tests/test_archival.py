@@ -1,5 +1,5 @@
-"""The archival PDF: PDF/A-3u that veraPDF passes, XMP matching the Info
-dictionary, an sRGB output intent, the source model attached (and read back
+"""The archival PDF: PDF/A-3a + PDF/UA-1 (and PDF/A-3u on request) that
+veraPDF passes, XMP matching the Info dictionary, an sRGB output intent, the source model attached (and read back
 by `communique build archived.pdf`), byte-identical builds, Letter pages."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from communique.model import Document, Inline, ListBlock, ListItem, Meta, TextBl
 from communique.publish import ATTACHMENT_NAME, Options, render_outputs
 from communique.readers import jsonfile, pdffile
 from communique.render import find_template, render_layout
-from communique.writers import model_json
+from communique.writers import PDF_PROFILES, model_json
 from communique.writers import pdf as pdf_writer
 from tests.conftest import SAMPLE, corpus_files
 
@@ -36,6 +36,8 @@ NS = {
     "xmp": "http://ns.adobe.com/xap/1.0/",
     "pdf": "http://ns.adobe.com/pdf/1.3/",
     "pdfaid": "http://www.aiim.org/pdfa/ns/id/",
+    "pdfuaid": "http://www.aiim.org/pdfua/ns/id/",
+    "pdfaSchema": "http://www.aiim.org/pdfa/ns/schema#",
 }
 
 
@@ -75,8 +77,10 @@ def undated() -> Document:
     return Document(Meta(title="Undated note", language="en"), (TextBlock("paragraph", plain("No date here.")),))
 
 
-def outputs(document: Document, formats: tuple[str, ...] = ("pdf",), template: str = "statement") -> dict[str, bytes]:
-    return render_outputs(document, Options(template=find_template(template), formats=formats))
+def outputs(
+    document: Document, formats: tuple[str, ...] = ("pdf",), template: str = "statement", profile: str = "3a"
+) -> dict[str, bytes]:
+    return render_outputs(document, Options(template=find_template(template), formats=formats, pdf_profile=profile))
 
 
 def sources() -> list[Any]:
@@ -120,23 +124,29 @@ def verapdf(path: Path, flavour: str = "3u") -> dict[str, object]:
     return report
 
 
+def assert_verapdf_passes(path: Path, profile: str) -> None:
+    """Every veraPDF profile that checks `profile` (3a: 3a and ua1) passes."""
+    for flavour in PDF_PROFILES[profile].verapdf_profiles:
+        results = verapdf(path, flavour)["results"]
+        assert isinstance(results, list) and results
+        result = results[0]
+        failed = [f"{rule['rule']} ×{rule['count']}: {rule['description'][:160]}" for rule in result["failed_rules"]]
+        assert result["compliant"] and not failed, f"{flavour} failed rules:\n" + "\n".join(failed)
+
+
 @pytest.mark.slow
+@pytest.mark.parametrize("profile", sorted(PDF_PROFILES))
 @pytest.mark.parametrize("source", sources())
-def test_verapdf_passes_pdfa_3u(source: str, tmp_path: Path) -> None:
+def test_verapdf_passes_every_pdf_profile(source: str, profile: str, tmp_path: Path) -> None:
     path = tmp_path / "out.pdf"
-    path.write_bytes(outputs(load(source))["pdf"])
-    report = verapdf(path)
-    results = report["results"]
-    assert isinstance(results, list) and results
-    result = results[0]
-    failed = [f"{rule['rule']} ×{rule['count']}: {rule['description'][:160]}" for rule in result["failed_rules"]]
-    assert result["compliant"], "PDF/A-3u failed rules:\n" + "\n".join(failed)
+    path.write_bytes(outputs(load(source), profile=profile)["pdf"])
+    assert_verapdf_passes(path, profile)
 
 
 # ---------------------------------------------------------------- structure
 
 
-def test_xmp_claims_pdfa_3u_and_matches_the_info_dictionary(archived: tuple[Document, Path]) -> None:
+def test_xmp_claims_pdfa_3a_and_pdfua_1_and_matches_the_info_dictionary(archived: tuple[Document, Path]) -> None:
     document, path = archived
     with pikepdf.open(path) as pdf:
         info = {key: str(value) for key, value in pdf.docinfo.items()}
@@ -149,7 +159,10 @@ def test_xmp_claims_pdfa_3u_and_matches_the_info_dictionary(archived: tuple[Docu
         return str(found[0])
 
     assert one("//pdfaid:part/text()") == "3"
-    assert one("//pdfaid:conformance/text()") == "U"
+    assert one("//pdfaid:conformance/text()") == "A"
+    assert one("//pdfuaid:part/text()") == "1"
+    assert one("//pdfaSchema:namespaceURI/text()") == NS["pdfuaid"]  # the extension schema PDF/A asks for
+    assert one("//pdfaSchema:prefix/text()") == "pdfuaid"
     assert one("//dc:title/rdf:Alt/rdf:li/text()") == info["/Title"] == document.meta.title
     assert one("//dc:creator/rdf:Seq/rdf:li/text()") == info["/Author"] == document.meta.issuer
     assert one("//dc:description/rdf:Alt/rdf:li/text()") == info["/Subject"] == "statement"

@@ -168,6 +168,10 @@ def test_a_short_rule_is_as_wide_in_both_files(tmp_path: Path) -> None:
     assert right is not None and abs(right.pt - (layout.page.frame_width - length("45mm"))) < 0.1
     from reportlab.platypus.flowables import HRFlowable  # the width the PDF writer asks reportlab for
 
+    from communique.writers.pdf_tags import StructureBuilder
+
     rules = tuple(b for b in layout.body if isinstance(b, Rule))
-    flowables = [f for f in pdf_writer._flowables(rules, layout, {}, 0.0) if isinstance(f, HRFlowable)]
+    flowables = [
+        f for f in pdf_writer._flowables(rules, layout, {}, 0.0, StructureBuilder()) if isinstance(f, HRFlowable)
+    ]
     assert flowables and abs(float(flowables[0].width) - length("45mm")) < 0.01

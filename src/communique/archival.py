@@ -1,10 +1,12 @@
-"""Archival post-processing: reportlab's PDF made into PDF/A-3u.
+"""Archival post-processing: reportlab's PDF made into PDF/A-3a + PDF/UA-1 (or PDF/A-3u).
 
 reportlab draws the pages; this module adds what an archive needs and
 reportlab does not write: XMP metadata that matches the Info dictionary and
-claims PDF/A-3u, an sRGB output intent, the catalog's language and viewer
-preferences, and the source `Document` as JSON attached as an associated
-file (AFRelationship Source) so an archived PDF can be published again.
+claims the profile (`PROFILES`), an sRGB output intent, the catalog's
+language and viewer preferences, the structure tree of a tagged file
+(`writers.pdf_tags`), and the source `Document` as JSON attached as an
+associated file (AFRelationship Source) so an archived PDF can be published
+again.
 pikepdf rewrites the whole file, which also puts the end-of-line before
 `endstream` that reportlab leaves out.
 
@@ -19,6 +21,7 @@ import datetime as dt
 import hashlib
 import io
 import re
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -27,7 +30,9 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 
 from communique import __version__
-from communique.layout import DocumentInfo, Layout
+from communique.layout import DocumentInfo, Layout, walk_paragraphs
+from communique.writers import PDF_PROFILES, PdfProfile
+from communique.writers.pdf_tags import Element, write_structure
 
 ICC_PROFILE = Path(__file__).parent / "icc" / "sRGB.icc"
 CREATOR = "Communique"
@@ -38,15 +43,24 @@ _SUBSET_TAG = re.compile(r"^/[A-Z]{6}\+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # not allowed in XML 1.0
 
 
-def finalize(pdf: bytes, layout: Layout) -> bytes:
-    """reportlab's PDF bytes as PDF/A-3u bytes, the layout's attachments
-    embedded as source files; byte-identical for identical input."""
+def finalize(pdf: bytes, layout: Layout, profile: str = "3u", structure: Element | None = None) -> bytes:
+    """reportlab's PDF bytes as archival bytes in `profile`, with the
+    structure tree when tagged and the layout's attachments embedded as
+    source files; byte-identical for identical input."""
+    claim = PDF_PROFILES[profile]
+    if claim.tagged and structure is None:
+        raise ValueError(f"profile {profile} is tagged: give the structure tree")
     moment = layout.info.moment()
+    info = layout.info
+    if claim.ua_part and not _clean(info.title):  # PDF/UA wants a title to show in the window bar
+        info = replace(info, title=fallback_title(layout))
     with pikepdf.open(io.BytesIO(pdf)) as doc:
-        _set_info(doc, layout.info, moment)
-        _set_xmp(doc, layout.info, moment)
+        _set_info(doc, info, moment)
+        _set_xmp(doc, info, moment, claim)
         _set_output_intent(doc)
-        _set_catalog(doc, layout.info)
+        _set_catalog(doc, info)
+        if structure is not None:
+            write_structure(doc, structure, layout.info.lang)
         _set_annotation_flags(doc)
         _unique_subset_tags(doc)
         for name, data in layout.attachments:
@@ -64,6 +78,16 @@ def finalize(pdf: bytes, layout: Layout) -> bytes:
 
 
 # ---------------------------------------------------------------- metadata
+
+
+def fallback_title(layout: Layout, limit: int = 100) -> str:
+    """A title for a document that has none: its first heading, else its
+    first line of text, shortened."""
+    paragraphs = [p for p in walk_paragraphs(layout.body) if _clean(p.text())]
+    headings = [p for p in paragraphs if layout.styles[p.style].outline_level is not None]
+    first = next(iter(headings or paragraphs), None)
+    text = " ".join(_clean(first.text()).split()) if first is not None else ""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def _clean(text: str) -> str:
@@ -102,16 +126,18 @@ def _set_info(doc: pikepdf.Pdf, info: DocumentInfo, moment: dt.datetime) -> None
     doc.trailer.Info = doc.make_indirect(Dictionary(entries))
 
 
-def _set_xmp(doc: pikepdf.Pdf, info: DocumentInfo, moment: dt.datetime) -> None:
+def _set_xmp(doc: pikepdf.Pdf, info: DocumentInfo, moment: dt.datetime, profile: PdfProfile) -> None:
     """The XMP packet, written out in full so its bytes are predictable."""
-    stream = pikepdf.Stream(doc, xmp_packet(info, moment))
+    stream = pikepdf.Stream(doc, xmp_packet(info, moment, profile))
     stream.Type = Name.Metadata
     stream.Subtype = Name.XML
     doc.Root.Metadata = doc.make_indirect(stream)
 
 
-def xmp_packet(info: DocumentInfo, moment: dt.datetime) -> bytes:
-    """XMP claiming PDF/A-3u, with the same values as the Info dictionary."""
+def xmp_packet(info: DocumentInfo, moment: dt.datetime, profile: PdfProfile = PDF_PROFILES["3u"]) -> bytes:
+    """XMP claiming the profile, with the same values as the Info
+    dictionary; a PDF/UA claim brings the extension schema PDF/A requires
+    for the `pdfuaid` namespace."""
     fields = _info_fields(info)
     when = _xmp_date(moment)
     dc: list[str] = []
@@ -137,9 +163,10 @@ def xmp_packet(info: DocumentInfo, moment: dt.datetime) -> bytes:
         '<x:xmpmeta xmlns:x="adobe:ns:meta/">',
         '<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">',
         '<rdf:Description rdf:about="" xmlns:pdfaid="http://www.aiim.org/pdfa/ns/id/">',
-        "<pdfaid:part>3</pdfaid:part>",
-        "<pdfaid:conformance>U</pdfaid:conformance>",
+        f"<pdfaid:part>{profile.part}</pdfaid:part>",
+        f"<pdfaid:conformance>{profile.conformance}</pdfaid:conformance>",
         "</rdf:Description>",
+        *(_pdfua_claim(profile.ua_part) if profile.ua_part else []),
         '<rdf:Description rdf:about="" xmlns:dc="http://purl.org/dc/elements/1.1/">',
         "<dc:format>application/pdf</dc:format>",
         *dc,
@@ -158,6 +185,30 @@ def xmp_packet(info: DocumentInfo, moment: dt.datetime) -> bytes:
         '<?xpacket end="r"?>',
     ]
     return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _pdfua_claim(part: int) -> list[str]:
+    """The `pdfuaid:part` claim and its PDF/A extension schema description."""
+    return [
+        '<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/"'
+        ' xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#"'
+        ' xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">',
+        '<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType="Resource">',
+        "<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>",
+        "<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>",
+        "<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>",
+        '<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType="Resource">',
+        "<pdfaProperty:name>part</pdfaProperty:name>",
+        "<pdfaProperty:valueType>Integer</pdfaProperty:valueType>",
+        "<pdfaProperty:category>internal</pdfaProperty:category>",
+        "<pdfaProperty:description>Part of ISO 14289 the file conforms to</pdfaProperty:description>",
+        "</rdf:li></rdf:Seq></pdfaSchema:property>",
+        "</rdf:li></rdf:Bag></pdfaExtension:schemas>",
+        "</rdf:Description>",
+        '<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/">',
+        f"<pdfuaid:part>{part}</pdfuaid:part>",
+        "</rdf:Description>",
+    ]
 
 
 # ---------------------------------------------------------------- catalog
@@ -188,8 +239,8 @@ def _icc_profile() -> bytes:
 
 
 def _set_catalog(doc: pikepdf.Pdf, info: DocumentInfo) -> None:
-    """Language, title in the window bar, and an honest /MarkInfo: reportlab
-    writes no structure tree, so the file does not claim to be tagged."""
+    """Language, title in the window bar, and an honest /MarkInfo: untagged
+    until `write_structure` adds the structure tree."""
     if info.lang:
         doc.Root.Lang = String(info.lang)
     doc.Root.ViewerPreferences = Dictionary(DisplayDocTitle=True)

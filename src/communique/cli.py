@@ -22,7 +22,7 @@ from communique.layout import image_format
 from communique.publish import Options, build_file
 from communique.readers import MAX_INPUT_BYTES
 from communique.render import find_template, list_templates
-from communique.writers import FORMATS
+from communique.writers import DEFAULT_PDF_PROFILE, FORMATS, PDF_PROFILES
 
 EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
 SAMPLE = Path(__file__).parent / "samples" / "statement-tr-ots-kazakhstan.txt"
@@ -79,6 +79,13 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument("--title", metavar="TEXT", help="document title")
     build.add_argument("--kind", metavar="KIND", help="document kind (statement, press-release, resolution, …)")
     build.add_argument("--logo", type=Path, metavar="IMAGE", help="letterhead image (PNG or JPEG)")
+    build.add_argument(
+        "--pdf-profile",
+        choices=sorted(PDF_PROFILES),
+        default=DEFAULT_PDF_PROFILE,
+        help="; ".join(f"{name}: {profile.description}" for name, profile in PDF_PROFILES.items())
+        + f" (default: {DEFAULT_PDF_PROFILE})",
+    )
     build.add_argument(
         "--max-bytes",
         type=_size,
@@ -175,6 +182,7 @@ def _build(args: argparse.Namespace) -> int:
         overrides=overrides,
         logo=args.logo.resolve() if args.logo else None,
         max_bytes=args.max_bytes,
+        pdf_profile=args.pdf_profile,
     )
     sample_options = replace(options, overrides=SAMPLE_META + overrides)
     status = EXIT_OK

@@ -266,6 +266,7 @@ class Layout:
     footers: dict[PageSet, tuple[LayoutBlock, ...]]
     body: tuple[LayoutBlock, ...]
     attachments: tuple[tuple[str, bytes], ...] = field(default_factory=tuple)
+    roles: dict[str, str] = field(default_factory=dict)  # style name → role, from the template's `roles:`
 
     def header_for(self, first_page: bool) -> tuple[LayoutBlock, ...]:
         return _pick(self.headers, first_page)
@@ -290,6 +291,11 @@ class Layout:
 
     def with_attachment(self, name: str, data: bytes) -> Layout:
         return replace(self, attachments=(*self.attachments, (name, data)))
+
+    def alt_text(self, image: Image) -> str:
+        """What an image shows, for a screen reader: its own alt text, else
+        the issuer's name (a letterhead logo); empty for a decoration."""
+        return image.alt or self.info.author
 
 
 def _pick(parts: dict[PageSet, tuple[LayoutBlock, ...]], first_page: bool) -> tuple[LayoutBlock, ...]:

@@ -18,7 +18,7 @@ from communique import readers
 from communique.errors import CommuniqueError
 from communique.model import Document
 from communique.render import Template, find_template, render_layout, template_for_kind
-from communique.writers import FORMATS, LAYOUT_WRITERS, model_json
+from communique.writers import DEFAULT_PDF_PROFILE, FORMATS, LAYOUT_WRITERS, WriterOptions, model_json
 
 ATTACHMENT_NAME = "document.json"
 log = logging.getLogger("communique")
@@ -33,6 +33,7 @@ class Options:
     overrides: tuple[tuple[str, str], ...] = ()  # meta field → value
     logo: Path | None = None
     max_bytes: int = readers.MAX_INPUT_BYTES
+    pdf_profile: str = DEFAULT_PDF_PROFILE  # a key of writers.PDF_PROFILES
 
 
 def apply_overrides(document: Document, overrides: Iterable[tuple[str, str]]) -> Document:
@@ -63,7 +64,7 @@ def render_outputs(document: Document, options: Options) -> dict[str, bytes]:
         layout = layout.with_attachment(ATTACHMENT_NAME, source_json)
         for fmt in options.formats:
             if fmt in LAYOUT_WRITERS:
-                outputs[fmt] = LAYOUT_WRITERS[fmt](layout)
+                outputs[fmt] = LAYOUT_WRITERS[fmt](layout, WriterOptions(pdf_profile=options.pdf_profile))
     if "json" in options.formats:
         outputs["json"] = source_json
     return outputs

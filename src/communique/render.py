@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from dataclasses import replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,8 @@ def render_layout(document: Document, template: Template, *, logo: Path | None =
     Images come from the template's folders (or the `logo` given)."""
     xml = render_xml(document, template, logo=logo)
     allowed = (*template.folders, *((logo,) if logo else ()))
-    return parse_layout(xml, sources=template.sources(), base_dir=template.folder, image_dirs=allowed)
+    layout = parse_layout(xml, sources=template.sources(), base_dir=template.folder, image_dirs=allowed)
+    return replace(layout, roles=template.roles)
 
 
 def render_xml(document: Document, template: Template, *, logo: Path | None = None) -> str:

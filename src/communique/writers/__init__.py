@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from communique.layout import Layout
 from communique.model import Document, to_dict
@@ -19,19 +20,55 @@ def model_json(document: Document) -> bytes:
     return (json.dumps(to_dict(document), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
-def _pdf(layout: Layout) -> bytes:
+@dataclass(frozen=True)
+class PdfProfile:
+    """A PDF variant: the PDF/A part and conformance level it claims, and
+    the PDF/UA part (tagged files only)."""
+
+    description: str
+    part: int
+    conformance: str  # "A" (accessible: tagged) or "U" (Unicode text only)
+    ua_part: int | None = None
+
+    @property
+    def tagged(self) -> bool:
+        return self.conformance == "A"
+
+    @property
+    def verapdf_profiles(self) -> tuple[str, ...]:
+        """The veraPDF profiles that check this variant."""
+        own = f"{self.part}{self.conformance.lower()}"
+        return (own, f"ua{self.ua_part}") if self.ua_part else (own,)
+
+
+# The PDF variants `--pdf-profile` offers.
+PDF_PROFILES: dict[str, PdfProfile] = {
+    "3a": PdfProfile("PDF/A-3a and PDF/UA-1: tagged, for screen readers and archives", 3, "A", 1),
+    "3u": PdfProfile("PDF/A-3u: archival, untagged", 3, "U"),
+}
+DEFAULT_PDF_PROFILE = "3a"
+
+
+@dataclass(frozen=True)
+class WriterOptions:
+    """What a writer may be asked beyond the layout."""
+
+    pdf_profile: str = DEFAULT_PDF_PROFILE
+
+
+def _pdf(layout: Layout, options: WriterOptions) -> bytes:
     from communique.writers import pdf
 
-    return pdf.write(layout)
+    return pdf.write(layout, options.pdf_profile)
 
 
-def _docx(layout: Layout) -> bytes:
+def _docx(layout: Layout, options: WriterOptions) -> bytes:
     from communique.writers import docx
 
     return docx.write(layout)
 
 
-LayoutWriter = Callable[[Layout], bytes]
+LayoutWriter = Callable[[Layout, WriterOptions], bytes]
 
 # Formats drawn from the layout tree; "json" is written from the model.
 LAYOUT_WRITERS: dict[str, LayoutWriter] = {"pdf": _pdf, "docx": _docx}

@@ -306,8 +306,9 @@ class _DocxBuilder:
                     width=Pt(block.width) if block.width else None,
                     height=Pt(block.height) if block.height else None,
                 )
-                if block.alt:
-                    shape._inline.docPr.set("descr", block.alt)
+                alt = self.layout.alt_text(block)  # the same as the PDF's Figure
+                if alt:
+                    shape._inline.docPr.set("descr", alt)
             elif isinstance(block, Rule):
                 container.add_paragraph(style=self._rule_style(block))
             elif isinstance(block, Spacer):

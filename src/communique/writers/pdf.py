@@ -50,6 +50,9 @@ from communique.layout import (
     Style,
     format_label,
 )
+from communique.writers import DEFAULT_PDF_PROFILE, PDF_PROFILES
+from communique.writers.pdf_marks import MarkedCanvas, artifact, mark
+from communique.writers.pdf_tags import STRUCTURE, Element, Marks, Notes, StructureBuilder, element_name, tag_for
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 # Word and LibreOffice measure lines in twips (1/20 pt): a line that overflows
@@ -59,31 +62,43 @@ _TWIP_TOLERANCE = 0.025
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
 
-def write(layout: Layout) -> bytes:
-    """The layout as archival PDF bytes."""
-    return archival.finalize(render(layout), layout)
+def write(layout: Layout, profile: str = DEFAULT_PDF_PROFILE) -> bytes:
+    """The layout as archival PDF bytes in one of `PDF_PROFILES`: tagged
+    (PDF/A-3a + PDF/UA-1) by default."""
+    tagged = PDF_PROFILES[profile].tagged
+    pdf, structure = render_with_structure(layout, tagged=tagged)
+    return archival.finalize(pdf, layout, profile=profile, structure=structure if tagged else None)
 
 
-def render(layout: Layout) -> bytes:
-    """The layout as plain reportlab PDF bytes (before archival post-processing).
+def render(layout: Layout, tagged: bool = False) -> bytes:
+    """The layout as plain reportlab PDF bytes (before archival post-processing)."""
+    return render_with_structure(layout, tagged=tagged)[0]
+
+
+def render_with_structure(layout: Layout, tagged: bool = True) -> tuple[bytes, Element]:
+    """reportlab's PDF bytes and the structure tree of what was drawn; with
+    `tagged` the content stream carries the marked-content pieces the tree
+    points at.
 
     Lines break at spaces only. Word and LibreOffice also break after a hyphen
     inside a word; reportlab can (`embeddedHyphenation`), but when such a
     paragraph is split across pages it drops the hyphen from the text, so
     that is left off: losing a character is worse than a different break."""
     try:
-        return _render(layout)
+        return _render(layout, tagged)
     except RLLayoutError as err:
         raise CommuniqueError(f"the layout cannot be set on the page: {str(err).splitlines()[0]}") from None
 
 
-def _render(layout: Layout) -> bytes:
+def _render(layout: Layout, tagged: bool) -> tuple[bytes, Element]:
     register_pdf_fonts()
     styles = {name: _paragraph_style(style) for name, style in layout.styles.items()}
+    # Footnote marks link to their notes in the tagged file; the untagged one stays as it was.
+    tags = StructureBuilder(lang=layout.info.lang, notes=Notes.of(layout) if tagged else Notes())
     # A hair of a spacer first (a zero one does not count): reportlab drops
     # the first paragraph's space before at the top of the page, Word and
     # LibreOffice keep it.
-    story = [RLSpacer(1, 0.01), *_flowables(layout.body, layout, styles, base_indent=0.0)]
+    story = [RLSpacer(1, 0.01), *_flowables(layout.body, layout, styles, 0.0, tags)]
     page = layout.page
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
@@ -120,13 +135,15 @@ def _render(layout: Layout) -> bytes:
         _draw_margin_blocks(canvas, layout, styles, number, total)
 
     def make_canvas(*args: Any, **kwargs: Any) -> Canvas:
-        return _PagedCanvas(*args, decorate=decorate, **kwargs)
+        canvas = _PagedCanvas(*args, decorate=decorate, **kwargs)
+        canvas.marks = Marks(tags.notes) if tagged else None
+        return canvas
 
     doc.build(story, canvasmaker=make_canvas)
-    return buffer.getvalue()
+    return buffer.getvalue(), tags.root
 
 
-class _PagedCanvas(Canvas):  # type: ignore[misc]
+class _PagedCanvas(MarkedCanvas):
     """Holds pages back until the end, so headers and footers can show the
     page count ("1 / 2")."""
 
@@ -181,21 +198,30 @@ def _paragraph_style(style: Style) -> ParagraphStyle:
 
 
 def _flowables(
-    blocks: tuple[LayoutBlock, ...], layout: Layout, styles: dict[str, ParagraphStyle], base_indent: float
+    blocks: tuple[LayoutBlock, ...],
+    layout: Layout,
+    styles: dict[str, ParagraphStyle],
+    base_indent: float,
+    tags: StructureBuilder,
 ) -> Iterator[Flowable]:
     for block in blocks:
         if isinstance(block, Paragraph):
-            yield _paragraph(block, layout, styles, base_indent)
+            yield _paragraph(block, layout, styles, base_indent, tags)
         elif isinstance(block, List):
-            yield from _list(block, layout, styles, base_indent)
+            with tags.element(tag_for(element_name(block))):
+                yield from _list(block, layout, styles, base_indent, tags)
         elif isinstance(block, Row):
-            yield _row(block, layout, styles)
+            role = layout.roles.get(block.style)
+            yield mark(_row(block, layout, styles), tags.new(tag_for(element_name(block), role), lang=block.lang or ""))
         elif isinstance(block, Grid):
-            yield _grid(block, layout, styles)
+            yield _grid(block, layout, styles, tags)
         elif isinstance(block, Image):
-            yield _image(block)
+            alt = layout.alt_text(block)
+            yield mark(
+                _image(block), tags.new(tag_for(element_name(block)) if alt else STRUCTURE["decoration"], alt=alt)
+            )
         elif isinstance(block, Rule):
-            yield HRFlowable(
+            rule = HRFlowable(
                 width=block.width if block.width is not None else "100%",
                 hAlign="LEFT",
                 thickness=block.thickness,
@@ -204,10 +230,11 @@ def _flowables(
                 spaceAfter=block.space_after,
                 lineCap="butt",
             )
+            yield mark(rule, tags.new(tag_for(element_name(block))))
         elif isinstance(block, Spacer):
-            yield RLSpacer(1, block.height)
+            yield mark(RLSpacer(1, block.height), tags.new(tag_for(element_name(block))))
         elif isinstance(block, PageBreak):
-            yield RLPageBreak()
+            yield mark(RLPageBreak(), tags.new(tag_for(element_name(block))))
         else:  # pragma: no cover - the layout parser admits nothing else
             raise TypeError(f"the PDF writer does not know {type(block).__name__}")
 
@@ -217,9 +244,18 @@ def _paragraph(
     layout: Layout,
     styles: dict[str, ParagraphStyle],
     base_indent: float,
+    tags: StructureBuilder,
     label: str | None = None,
     hanging: float = 0.0,
+    label_element: Element | None = None,
 ) -> Flowable:
+    """A paragraph bound to its structure element; a list item's first
+    paragraph draws the item's label, which `label_element` (`Lbl`) gets."""
+    role, outline_level = layout.roles.get(block.style), layout.styles[block.style].outline_level
+    lang = block.lang or ""
+    note_id = tags.notes.id_of(block)
+    tag = tag_for(element_name(block), role, outline_level)
+    target = tags.new(tag, outline_level=outline_level, lang=lang, id=note_id)
     style = styles[block.style]
     if base_indent or label is not None:
         style = ParagraphStyle(
@@ -229,32 +265,43 @@ def _paragraph(
             firstLineIndent=0 if label is not None else style.firstLineIndent,
             bulletIndent=style.leftIndent + base_indent - hanging,
         )
-    markup = paragraph_markup(block.runs, layout.styles[block.style])
+    markup = paragraph_markup(block.runs, layout.styles[block.style], references={} if note_id else tags.notes.by_label)
+    if note_id:  # the place a footnote mark links to
+        markup = f'<a name="{note_id}"/>{markup}'
     if label is not None and not markup:
         markup = "\u00a0"  # reportlab draws no label beside an empty paragraph
     if label:  # a <bullet> tag, not bulletText: reportlab draws bulletText raw, without markup or fallback fonts
         markup = f"<bullet>{_escape_label(label, layout.styles[block.style])}</bullet>{markup}"
-    flowable = RLParagraph(markup, style)
+    flowable = mark(RLParagraph(markup, style), target, label_element if label else None)
     if layout.styles[block.style].keep_together:
         return KeepTogether([flowable])
     return flowable
 
 
-def _list(block: List, layout: Layout, styles: dict[str, ParagraphStyle], base_indent: float) -> Iterator[Flowable]:
+def _list(
+    block: List, layout: Layout, styles: dict[str, ParagraphStyle], base_indent: float, tags: StructureBuilder
+) -> Iterator[Flowable]:
+    """Each item as `LI` → `Lbl` (drawn by its first paragraph) + `LBody`
+    (its blocks, nested lists included)."""
     list_style = layout.list_style_of(block)
     text_indent = base_indent + list_style.indent
     for number, item in enumerate(block.items, start=block.start):
         label: str | None = format_label(list_style, number)
-        for child in item.blocks:
-            if isinstance(child, Paragraph):
-                yield _paragraph(child, layout, styles, text_indent, label, list_style.hanging if label else 0.0)
-                label = None
-            else:
-                yield from _flowables((child,), layout, styles, text_indent)
-        if label is not None:  # an item with no paragraph still shows its label
-            yield _paragraph(
-                Paragraph(style=_first_style(layout), runs=()), layout, styles, text_indent, label, list_style.hanging
-            )
+        with tags.element(tag_for(element_name(item))):
+            made = tags.new(tag_for("label")) if label else None
+            label_element = made if isinstance(made, Element) else None
+            with tags.element(tag_for("listbody")):
+                for child in item.blocks:
+                    if isinstance(child, Paragraph):
+                        hanging = list_style.hanging if label else 0.0
+                        yield _paragraph(child, layout, styles, text_indent, tags, label, hanging, label_element)
+                        label = None
+                    else:
+                        yield from _flowables((child,), layout, styles, text_indent, tags)
+                if label is not None:  # an item with no paragraph still shows its label
+                    empty = Paragraph(style=_first_style(layout), runs=())
+                    hanging = list_style.hanging
+                    yield _paragraph(empty, layout, styles, text_indent, tags, label, hanging, label_element)
 
 
 class RowFlowable(Flowable):  # type: ignore[misc]
@@ -312,9 +359,14 @@ def _row(
     return flowable
 
 
-def _grid(block: Grid, layout: Layout, styles: dict[str, ParagraphStyle]) -> Flowable:
-    """Role "grid": a borderless table without cell padding, cells top-aligned."""
-    data = [[list(_flowables(cell, layout, styles, 0.0)) for cell in row] for row in block.rows]
+def _grid(block: Grid, layout: Layout, styles: dict[str, ParagraphStyle], tags: StructureBuilder) -> Flowable:
+    """Role "grid": a borderless table without cell padding, cells top-aligned;
+    in the structure tree its rows and cells in reading order."""
+    data: list[list[list[Flowable]]] = []
+    with tags.element(tag_for(element_name(block))):
+        for row in block.rows:
+            with tags.element(tag_for("gridrow")):
+                data.append([list(_cell(cell, layout, styles, tags)) for cell in row])
     table = RLTable(data, colWidths=list(block.widths), hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -329,6 +381,13 @@ def _grid(block: Grid, layout: Layout, styles: dict[str, ParagraphStyle]) -> Flo
     )
     table.role = "grid"
     return table
+
+
+def _cell(
+    blocks: tuple[LayoutBlock, ...], layout: Layout, styles: dict[str, ParagraphStyle], tags: StructureBuilder
+) -> Iterator[Flowable]:
+    with tags.element(tag_for("gridcell")):
+        yield from _flowables(blocks, layout, styles, 0.0, tags)
 
 
 def _first_style(layout: Layout) -> str:
@@ -366,15 +425,17 @@ def _draw_margin_blocks(
     footer = [_margin_flowable(block, layout, styles, fields) for block in layout.footer_for(first)]
     canvas.saveState()
     y = page.height - HEADER_DISTANCE
-    for flowable in header:
-        width, height = flowable.wrap(page.frame_width, page.height)
-        y -= height
-        flowable.drawOn(canvas, page.margin_left, y, _sW=page.frame_width - width)
+    with artifact(canvas, STRUCTURE["header"]):
+        for flowable in header:
+            width, height = flowable.wrap(page.frame_width, page.height)
+            y -= height
+            flowable.drawOn(canvas, page.margin_left, y, _sW=page.frame_width - width)
     y = HEADER_DISTANCE
-    for flowable in reversed(footer):
-        width, height = flowable.wrap(page.frame_width, page.height)
-        flowable.drawOn(canvas, page.margin_left, y, _sW=page.frame_width - width)
-        y += height
+    with artifact(canvas, STRUCTURE["footer"]):
+        for flowable in reversed(footer):
+            width, height = flowable.wrap(page.frame_width, page.height)
+            flowable.drawOn(canvas, page.margin_left, y, _sW=page.frame_width - width)
+            y += height
     canvas.restoreState()
 
 
@@ -386,16 +447,22 @@ def _margin_flowable(
     if isinstance(block, Row):
         return _row(block, layout, styles, fields)
     if isinstance(block, Image | Rule | Spacer):
-        return next(_flowables((block,), layout, styles, base_indent=0.0))
+        return next(_flowables((block,), layout, styles, 0.0, StructureBuilder()))
     raise TypeError(f"the PDF writer cannot draw {type(block).__name__} in a header or footer")
 
 
 # ---------------------------------------------------------------- inline markup
 
 
-def paragraph_markup(runs: tuple[Run, ...], style: Style, fields: dict[str, str] | None = None) -> str:
+def paragraph_markup(
+    runs: tuple[Run, ...],
+    style: Style,
+    fields: dict[str, str] | None = None,
+    references: dict[str, str] | None = None,
+) -> str:
     """reportlab paragraph markup for runs: escaped text, formatting tags,
-    and fallback-font spans for characters the style's font lacks."""
+    and fallback-font spans for characters the style's font lacks; a
+    superscript mark found in `references` (label → anchor) links there."""
     parts: list[str] = []
     for run in runs:
         text = (fields or {}).get(run.field, "") if run.field is not None else run.text
@@ -413,6 +480,8 @@ def paragraph_markup(runs: tuple[Run, ...], style: Style, fields: dict[str, str]
             body = f"<b>{body}</b>"
         if run.href:
             body = f"<a href={quoteattr(run.href)}>{body}</a>"
+        elif run.superscript and references and text.strip() in references:
+            body = f"<a href={quoteattr('#' + references[text.strip()])}>{body}</a>"
         parts.append(body)
     return "".join(parts)
 
