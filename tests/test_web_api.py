@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
+import os
 import tempfile
 import zipfile
 from collections.abc import Iterator
@@ -22,8 +24,9 @@ from fastapi.testclient import TestClient  # noqa: E402
 from communique.model import TEXT_BLOCK_KINDS, from_dict  # noqa: E402
 from communique.readers import pdffile  # noqa: E402
 from communique.render import list_templates, templates_root  # noqa: E402
-from communique.web import page  # noqa: E402
+from communique.web import jobs, page  # noqa: E402
 from communique.web.app import Settings, content_disposition, create_app  # noqa: E402
+from communique.web.pool import RenderPool  # noqa: E402
 from communique.writers import FORMATS  # noqa: E402
 from tests.conftest import SAMPLE, squash  # noqa: E402
 
@@ -336,3 +339,17 @@ def test_outline_marks_low_confidence_blocks() -> None:
         ("/blocks/1", False, 0, None),
         ("/blocks/1/items/0/blocks/0", False, 1, "1."),
     ]
+
+
+def test_a_dead_worker_is_replaced() -> None:
+    async def scenario() -> tuple[int, bool]:
+        pool = RenderPool(workers=1, time_limit=30)
+        pool.start()
+        try:
+            with pytest.raises(jobs.JobError) as failure:
+                await pool.run(os._exit, 1)  # the worker dies mid-job
+            return failure.value.status, await pool.run(jobs.ready)
+        finally:
+            pool.close()
+
+    assert asyncio.run(scenario()) == (503, True)

@@ -252,11 +252,17 @@ def _template_names() -> list[str]:
 
 
 def _template_info(template: Template) -> dict[str, Any]:
-    """A template as the API lists it: every field but its folder."""
+    """A template as the API lists it: every field but paths on the server."""
     out: dict[str, Any] = {}
     for item in fields(template):
-        if item.name != "folder":
-            value = getattr(template, item.name)
+        value = getattr(template, item.name)
+        if isinstance(value, Path):
+            continue
+        if isinstance(value, tuple | list | set | frozenset):
+            out[item.name] = (
+                sorted(str(v) for v in value) if isinstance(value, set | frozenset) else [str(v) for v in value]
+            )
+        else:
             out[item.name] = value if isinstance(value, str | int | float | bool | None) else str(value)
     return out
 

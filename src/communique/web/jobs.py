@@ -8,13 +8,13 @@ it ends, so nothing it or a library writes outlives the request.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 from typing import Any, TypeVar
@@ -58,11 +58,12 @@ def warm_up() -> None:
     exercise the readers and writers once, so the first request is fast."""
     os.nice(WORKER_NICENESS)
     sample = Path(__file__).resolve().parents[1] / "samples" / "statement-tr-ots-kazakhstan.txt"
-    if sample.is_file():
-        with _temporary_folder():
-            document = readers.read(sample)
-            render_outputs(document, Options(template=list_templates()[0], formats=("pdf", "docx")))
-            preview_pages(to_dict(document), list_templates()[0].name, 1, 0.5)
+    # Only a head start: whatever fails here fails again, reported, in the request that needs it.
+    with _temporary_folder(), contextlib.suppress(Exception):
+        document = readers.read(sample)
+        template = list_templates()[0]
+        render_outputs(document, Options(template=template, formats=("pdf", "docx")))
+        preview_pages(to_dict(document), template.name, 1, 0.5)
 
 
 def ready() -> bool:
@@ -127,7 +128,7 @@ def _sentence(message: str, file: str | None) -> str:
     return f"{file}: {message}" if file else message
 
 
-@contextmanager
+@contextlib.contextmanager
 def _temporary_folder() -> Iterator[None]:
     previous = tempfile.tempdir
     with tempfile.TemporaryDirectory(prefix="communique-web-") as folder:
@@ -138,7 +139,7 @@ def _temporary_folder() -> Iterator[None]:
             tempfile.tempdir = previous
 
 
-@contextmanager
+@contextlib.contextmanager
 def _time_limit(seconds: float) -> Iterator[None]:
     def expire(_signum: int, _frame: FrameType | None) -> None:
         raise JobError(f"rendering took longer than the limit of {seconds:g} seconds", status=503)
