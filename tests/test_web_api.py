@@ -292,6 +292,14 @@ def test_page_changes_a_role_and_downloads_it(client: TestClient) -> None:
     assert 'data-kind="quote"' in html
 
 
+def test_page_names_the_field_at_fault_and_keeps_the_edit(client: TestClient) -> None:
+    form = {"model": json.dumps(read_model(client)), "lang": "tr", "date": "2022-02-30"}
+    response = client.post("/update", data=form)
+    assert response.status_code == 422
+    assert "<strong>Sorun:</strong> Tarih: &#39;2022-02-30&#39; is not a date" in response.text
+    assert 'name="date" value="2022-02-30"' in response.text
+
+
 def test_page_shows_a_bad_file_in_one_sentence(client: TestClient) -> None:
     response = client.post("/read", files={"file": ("broken.docx", b"PK\x03\x04 broken", "application/octet-stream")})
     assert response.status_code == 422

@@ -506,11 +506,17 @@ def _add_page(app: FastAPI, settings: Settings, pool: RenderPool) -> None:
             form = await request.form(max_files=1, max_fields=2000, max_part_size=settings.max_upload_bytes)
             values = {k: v for k, v in form.items() if isinstance(v, str)}
             return await work(values)
-        except (ApiError, jobs.JobError) as err:
+        except ApiError as err:
+            status = err.status
+            sentence = _error_sentence(page.labels(_language(request, values)), err.message, err.line)
+        except jobs.JobError as err:
             status = err.status
             labels = page.labels(_language(request, values))
-            sentence = _error_sentence(labels, err.message, err.line)
+            message = f"{labels('meta.' + err.field)}: {err.message.split(': ', 1)[-1]}" if err.field else err.message
+            sentence = _error_sentence(labels, message, err.line)
         model = _state(values)
+        if model is not None:  # show the user's edits again, beside the sentence saying what is wrong
+            model = page.apply_roles(page.apply_meta(model, values), values)
         html = _render_page(request, values=values, model=model, name=values.get("name", ""), error=sentence)
         return HTMLResponse(html, status_code=status)
 

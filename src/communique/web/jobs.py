@@ -34,14 +34,15 @@ class JobError(Exception):
     """A problem to report to the user: a message, the source line where
     known, and the HTTP status that fits it."""
 
-    def __init__(self, message: str, line: int | None = None, status: int = 422) -> None:
+    def __init__(self, message: str, line: int | None = None, status: int = 422, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
         self.status = status
+        self.field = field  # the metadata field at fault, where one is
 
-    def __reduce__(self) -> tuple[type[JobError], tuple[str, int | None, int]]:
-        return (JobError, (self.message, self.line, self.status))
+    def __reduce__(self) -> tuple[type[JobError], tuple[str, int | None, int, str | None]]:
+        return (JobError, (self.message, self.line, self.status, self.field))
 
 
 def run_limited(seconds: float, job: Callable[..., _T], *args: Any) -> _T:
@@ -121,7 +122,10 @@ def _document(model: dict[str, Any]) -> Any:
     try:
         return from_dict(model)
     except ModelError as err:
-        raise JobError(f"the document does not fit the model at {err.path or '/'}: {err.message}") from None
+        field = err.path.removeprefix("/meta/") if err.path.startswith("/meta/") else None
+        raise JobError(
+            f"the document does not fit the model at {err.path or '/'}: {err.message}", field=field
+        ) from None
 
 
 def _sentence(message: str, file: str | None) -> str:

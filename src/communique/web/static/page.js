@@ -17,7 +17,8 @@ document.addEventListener("change", async (event) => {
   const page = new DOMParser().parseFromString(await response.text(), "text/html");
   const focused = field.id;
   document.querySelector("main").replaceWith(page.querySelector("main"));
-  const again = focused && document.getElementById(focused);
+  const error = document.getElementById("error");
+  const again = error || (focused && document.getElementById(focused));
   if (again) {
     again.focus();
   }
