@@ -204,6 +204,10 @@ def test_a_model_that_does_not_fit_is_422(client: TestClient) -> None:
     response = client.post("/api/publish", json=bad_kind)
     assert response.status_code == 422
     assert "/blocks/0/kind" in response.json()["error"]
+    for shapeless in ([1, 2], {"meta": "statement"}):
+        response = client.post("/api/publish", json=shapeless)
+        assert response.status_code == 422
+        assert response.json()["error"].startswith("the body must be a model JSON object")
     response = client.post("/api/publish?date=2022-02-30", json=read_model(client))
     assert response.status_code == 422
     assert "/meta/date" in response.json()["error"]

@@ -229,6 +229,11 @@ def _add_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, HTTPException)
         return JSONResponse(error_body(str(exc.detail)), status_code=exc.status_code, headers=exc.headers)
 
+    async def internal_error(_request: Request, exc: Exception) -> Response:
+        message = f"internal error ({type(exc).__name__}); this is a bug in Communique, not in the document"
+        return JSONResponse(error_body(message), status_code=500)
+
+    app.add_exception_handler(Exception, internal_error)
     app.add_exception_handler(ApiError, api_error)
     app.add_exception_handler(jobs.JobError, job_error)
     app.add_exception_handler(RequestValidationError, validation_error)
@@ -244,7 +249,7 @@ class Source:
 
     model: dict[str, Any]
     name: str
-    fields: Mapping[str, str]
+    values: Mapping[str, str]
 
 
 def _template_names() -> list[str]:
@@ -298,8 +303,8 @@ async def _read_source(request: Request, pool: RenderPool, settings: Settings) -
             model = json.loads(await request.body())
         except (ValueError, UnicodeDecodeError) as err:
             raise ApiError(422, f"the body is not valid JSON ({err})") from None
-        if not isinstance(model, dict):
-            raise ApiError(422, "the body must be a model JSON object with meta and blocks")
+        if not isinstance(model, dict) or not isinstance(model.get("meta", {}), dict):
+            raise ApiError(422, "the body must be a model JSON object with meta (an object) and blocks")
         return Source(model, str(model.get("meta", {}).get("title") or "document"), dict(request.query_params))
     if content_type not in ("multipart/form-data", "application/x-www-form-urlencoded"):
         raise ApiError(415, "send a multipart form with a file or text, or a model JSON body")
@@ -385,7 +390,7 @@ def _add_api(app: FastAPI, settings: Settings, pool: RenderPool) -> None:
     async def read(request: Request) -> dict[str, Any]:
         """Read a source: the model as JSON (roles of blocks, metadata)."""
         source = await _read_source(request, pool, settings)
-        return page.apply_meta(source.model, source.fields)
+        return page.apply_meta(source.model, source.values)
 
     @app.post(
         "/api/publish",
@@ -403,9 +408,9 @@ def _add_api(app: FastAPI, settings: Settings, pool: RenderPool) -> None:
         Metadata fields (title, date, place, …) given as form fields or query
         parameters replace what the reader found."""
         source = await _read_source(request, pool, settings)
-        fmt = _choose_format(source.fields.get("format") or format)
-        model = page.apply_meta(source.model, source.fields)
-        chosen = choose_template(source.fields.get("template") or template, model.get("meta", {}).get("kind"))
+        fmt = _choose_format(source.values.get("format") or format)
+        model = page.apply_meta(source.model, source.values)
+        chosen = choose_template(source.values.get("template") or template, model.get("meta", {}).get("kind"))
         data = await pool.run(jobs.publish, model, chosen, fmt)
         return file_response(data, download_name(source.name, model.get("meta", {}).get("title"), fmt), fmt)
 
@@ -416,8 +421,8 @@ def _add_api(app: FastAPI, settings: Settings, pool: RenderPool) -> None:
     ) -> dict[str, Any]:
         """Page images of the PDF, as PNG data URLs (the first pages)."""
         source = await _read_source(request, pool, settings)
-        model = page.apply_meta(source.model, source.fields)
-        chosen = choose_template(source.fields.get("template") or template, model.get("meta", {}).get("kind"))
+        model = page.apply_meta(source.model, source.values)
+        chosen = choose_template(source.values.get("template") or template, model.get("meta", {}).get("kind"))
         images, count = await pool.run(
             jobs.preview_pages, model, chosen, settings.preview_pages, settings.preview_scale
         )
