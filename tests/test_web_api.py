@@ -7,6 +7,7 @@ import io
 import json
 import os
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -351,6 +352,24 @@ def test_outline_marks_low_confidence_blocks() -> None:
         ("/blocks/1", False, 0, None),
         ("/blocks/1/items/0/blocks/0", False, 1, "1."),
     ]
+
+
+def test_a_full_queue_is_refused() -> None:
+    async def scenario() -> int:
+        pool = RenderPool(workers=1, time_limit=30, max_waiting=1)
+        pool.start()
+        try:
+            first = asyncio.ensure_future(pool.run(time.sleep, 0.5))
+            await asyncio.sleep(0)  # the first job is submitted
+            with pytest.raises(jobs.JobError) as refused:
+                await pool.run(jobs.ready)
+            await first
+            assert await pool.run(jobs.ready)  # room again
+            return refused.value.status
+        finally:
+            pool.close()
+
+    assert asyncio.run(scenario()) == 503
 
 
 def test_a_dead_worker_is_replaced() -> None:

@@ -63,6 +63,7 @@ class Settings:
     max_upload_bytes: int = 10 * MB
     workers: int = field(default_factory=default_workers)
     time_limit: float = 60.0  # seconds one read, publish or preview may take in a worker
+    max_waiting: int = 500  # jobs queued or running at once; more are refused (503) rather than held in memory
     preview_pages: int = 10
     preview_scale: float = 1.5  # 108 dpi
 
@@ -89,7 +90,7 @@ def formats() -> tuple[str, ...]:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application with its own pool of rendering workers."""
     settings = settings or Settings()
-    pool = RenderPool(settings.workers, settings.time_limit)
+    pool = RenderPool(settings.workers, settings.time_limit, settings.max_waiting)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -390,7 +391,7 @@ def _add_api(app: FastAPI, settings: Settings, pool: RenderPool) -> None:
     async def read(request: Request) -> dict[str, Any]:
         """Read a source: the model as JSON (roles of blocks, metadata)."""
         source = await _read_source(request, pool, settings)
-        return page.apply_meta(source.model, source.values)
+        return await pool.run(jobs.normalise, page.apply_meta(source.model, source.values))
 
     @app.post(
         "/api/publish",

@@ -82,6 +82,11 @@ def read_source(data: bytes, filename: str) -> dict[str, Any]:
         raise JobError(_sentence(err.message, err.file or filename), err.line) from None
 
 
+def normalise(model: dict[str, Any]) -> dict[str, Any]:
+    """The model checked against the model's rules, in its own JSON shape."""
+    return to_dict(_document(model))
+
+
 def publish(model: dict[str, Any], template: str, fmt: str) -> bytes:
     """One output file: a format of FORMATS, or "zip" holding them all."""
     document = _document(model)

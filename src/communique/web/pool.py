@@ -32,9 +32,11 @@ def default_workers() -> int:
 class RenderPool:
     """Worker processes started with `spawn` (no forking of a threaded server)."""
 
-    def __init__(self, workers: int, time_limit: float) -> None:
+    def __init__(self, workers: int, time_limit: float, max_waiting: int = 500) -> None:
         self.workers = workers
         self.time_limit = time_limit
+        self.max_waiting = max_waiting
+        self._waiting = 0  # jobs submitted and not yet finished
         self._executor: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
@@ -56,8 +58,11 @@ class RenderPool:
         if self._executor is None:
             self.start()
         assert self._executor is not None
+        if self._waiting >= self.max_waiting:
+            raise jobs.JobError("the server is busy; please try again in a moment", status=503)
         executor = self._executor
         loop = asyncio.get_running_loop()
+        self._waiting += 1
         try:
             return await loop.run_in_executor(executor, jobs.run_limited, self.time_limit, job, *args)
         except BrokenProcessPool:
@@ -65,3 +70,5 @@ class RenderPool:
                 executor.shutdown(wait=False, cancel_futures=True)
                 self.start()
             raise jobs.JobError("a rendering worker stopped unexpectedly; please try again", status=503) from None
+        finally:
+            self._waiting -= 1
