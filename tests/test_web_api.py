@@ -26,8 +26,10 @@ from communique.model import TEXT_BLOCK_KINDS, from_dict  # noqa: E402
 from communique.readers import pdffile  # noqa: E402
 from communique.render import list_templates, templates_root  # noqa: E402
 from communique.web import jobs, page  # noqa: E402
-from communique.web.app import Settings, content_disposition, create_app  # noqa: E402
+from communique.web.api import content_disposition  # noqa: E402
+from communique.web.app import create_app  # noqa: E402
 from communique.web.pool import RenderPool  # noqa: E402
+from communique.web.settings import Settings  # noqa: E402
 from communique.writers import FORMATS  # noqa: E402
 from tests.conftest import SAMPLE, squash  # noqa: E402
 

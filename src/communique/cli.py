@@ -211,7 +211,8 @@ def _templates() -> int:
 
 def _serve(args: argparse.Namespace) -> int:
     try:
-        from communique.web.app import Settings, serve
+        from communique.web.app import serve
+        from communique.web.settings import Settings
     except ImportError as err:
         raise _UsageError(f"serve needs the web extra: pip install 'communique[web]' ({err})") from None
     if args.workers is not None and args.workers < 1:
