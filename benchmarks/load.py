@@ -2,8 +2,10 @@
 
 Starts `communique serve` on 127.0.0.1 (a free port), sends each burst at
 once from threads, and meanwhile asks /healthz every 20 ms. Prints latency
-percentiles and errors of the publishes and the health check's latency,
-which must stay under 100 ms while 20 publishes run. Traffic goes to
+percentiles and errors of the publishes, the burst's wall time as a ratio to
+the same publishes done by hand in one process and spread over the cores,
+and the health check's latency, which must stay under 100 ms while 20
+publishes run. Traffic goes to
 127.0.0.1 only; every loop is bounded in count and time.
 
     .venv/bin/python benchmarks/load.py [--workers N] [--bursts 20,100]
@@ -129,6 +131,21 @@ def burst(port: int, count: int) -> tuple[list[float], list[int], list[float]]:
     return [r[0] for r in results], [r[1] for r in results], health
 
 
+def in_process_ms(count: int = 20) -> float:
+    """The same job without the service: read and publish the sample as
+    PDF in this process; milliseconds per publish (after one warm-up)."""
+    from communique import readers
+    from communique.publish import Options, render_outputs
+    from communique.render import list_templates
+
+    options = Options(template=list_templates()[0], formats=("pdf",))
+    render_outputs(readers.read(SAMPLE), options)
+    start = time.perf_counter()
+    for _ in range(count):
+        render_outputs(readers.read(SAMPLE), options)
+    return (time.perf_counter() - start) * 1000 / count
+
+
 def percentiles(values: list[float]) -> str:
     if not values:
         return "no samples"
@@ -144,17 +161,28 @@ def main() -> int:
     args = parser.parse_args()
     bursts = [int(n) for n in args.bursts.split(",")]
     options = ("--workers", str(args.workers)) if args.workers else ()
-    print(f"cores: {len(os.sched_getaffinity(0))}; workers: {args.workers or 'one per core'}")
+    cores = len(os.sched_getaffinity(0))
+    workers = args.workers or cores
+    print(f"cores: {cores}; workers: {workers}")
+    by_hand = in_process_ms()
+    print(f"the same publish in one process, by hand: {by_hand:.1f} ms")
     healthy = True
     with running_server(*options) as port:
         request(port, "POST", "/api/publish", *multipart({"text": SAMPLE.read_text(encoding="utf-8")}))  # warm
-        print(f"{'burst':>6} {'ok':>4} {'errors':>6}  publish latency (ms)                          wall (s)")
+        print(
+            f"{'burst':>6} {'ok':>4} {'errors':>6}  publish latency (ms)                          wall (s)"
+            "  wall / ideal"
+        )
         for count in bursts:
             start = time.perf_counter()
             latencies, statuses, health = burst(port, count)
             wall = time.perf_counter() - start
             errors = sum(1 for s in statuses if s != 200)
-            print(f"{count:>6} {count - errors:>4} {errors:>6}  {percentiles(latencies)}  {wall:8.2f}")
+            ideal = by_hand * count / min(workers, cores) / 1000  # the by-hand time spread over the cores
+            print(
+                f"{count:>6} {count - errors:>4} {errors:>6}  {percentiles(latencies)}  {wall:8.2f}"
+                f"  {wall / ideal:12.2f}"
+            )
             print(f"{'':>19}  health (ms, n={len(health)}): {percentiles(health)}")
             if count <= 20 and (errors or not health or max(health) >= HEALTH_LIMIT_MS):
                 healthy = False

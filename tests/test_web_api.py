@@ -26,7 +26,7 @@ from communique.model import TEXT_BLOCK_KINDS, from_dict  # noqa: E402
 from communique.readers import pdffile  # noqa: E402
 from communique.render import list_templates, templates_root  # noqa: E402
 from communique.web import jobs, page  # noqa: E402
-from communique.web.api import content_disposition  # noqa: E402
+from communique.web.api import ApiError, choose_template, content_disposition  # noqa: E402
 from communique.web.app import create_app  # noqa: E402
 from communique.web.pool import RenderPool  # noqa: E402
 from communique.web.settings import Settings  # noqa: E402
@@ -211,6 +211,10 @@ def test_a_model_that_does_not_fit_is_422(client: TestClient) -> None:
         response = client.post("/api/publish", json=shapeless)
         assert response.status_code == 422
         assert response.json()["error"].startswith("the body must be a model JSON object")
+    deep = b'{"meta": {}, "blocks": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    response = client.post("/api/publish", content=deep, headers={"content-type": "application/json"})
+    assert response.status_code == 422
+    assert "nested too deeply" in response.json()["error"]
     response = client.post("/api/publish?date=2022-02-30", json=read_model(client))
     assert response.status_code == 422
     assert "/meta/date" in response.json()["error"]
@@ -258,6 +262,16 @@ def test_time_limit_stops_a_long_rendering() -> None:
         response = hurried.post("/api/publish", data={"text": TEXT})
     assert response.status_code == 503
     assert "longer than the limit" in response.json()["error"]
+
+
+def test_the_kind_chooses_the_template() -> None:
+    names = [t.name for t in list_templates()]
+    for name in names:
+        assert choose_template(None, name) == name  # a template made for the kind is preselected
+    assert choose_template(None, "no-such-kind") == names[0]
+    assert choose_template(names[-1], "no-such-kind") == names[-1]
+    with pytest.raises(ApiError):
+        choose_template("../statement", None)
 
 
 def test_content_disposition_is_safe() -> None:

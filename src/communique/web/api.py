@@ -149,6 +149,8 @@ async def read_source(request: Request, pool: RenderPool, settings: Settings) ->
             model = json.loads(await request.body())
         except (ValueError, UnicodeDecodeError) as err:
             raise ApiError(422, f"the body is not valid JSON ({err})") from None
+        except RecursionError:
+            raise ApiError(422, "the body is JSON nested too deeply to be a document") from None
         if not isinstance(model, dict) or not isinstance(model.get("meta", {}), dict):
             raise ApiError(422, "the body must be a model JSON object with meta (an object) and blocks")
         return Source(model, str(model.get("meta", {}).get("title") or "document"), dict(request.query_params))

@@ -213,7 +213,7 @@ def _state(values: Mapping[str, str]) -> dict[str, Any] | None:
     """The document the page carries in its hidden `model` field."""
     try:
         model = json.loads(values.get("model", ""))
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return model if isinstance(model, dict) else None
 

@@ -131,6 +131,8 @@ def _document(model: dict[str, Any]) -> Any:
         raise JobError(
             f"the document does not fit the model at {err.path or '/'}: {err.message}", field=field
         ) from None
+    except RecursionError:
+        raise JobError("the document's lists are nested too deeply") from None
 
 
 def _sentence(message: str, file: str | None) -> str:
