@@ -368,6 +368,7 @@ def test_outline_marks_low_confidence_blocks() -> None:
         ("/blocks/1", False, 0, None),
         ("/blocks/1/items/0/blocks/0", False, 1, "1."),
     ]
+    assert entries[1].items == 1 and entries[0].excerpt == "Recalling"
 
 
 def test_a_full_queue_is_refused() -> None:

@@ -117,6 +117,7 @@ class OutlineEntry:
     depth: int
     label: str | None  # a list item's label, on the item's first block
     confidence: float | None
+    items: int = 0  # a list's item count
 
     @property
     def low_confidence(self) -> bool:
@@ -155,6 +156,7 @@ def _walk(blocks: list[Any], base: str, depth: int, label: str | None) -> Iterat
             depth=depth,
             label=label if index == 0 else None,
             confidence=float(confidence) if isinstance(confidence, int | float) else None,
+            items=len(block.get("items") or []),
         )
         for item_index, item in enumerate(block.get("items", []) or []):
             if isinstance(item, dict):
@@ -167,6 +169,7 @@ def _walk(blocks: list[Any], base: str, depth: int, label: str | None) -> Iterat
 
 
 def _excerpt(block: dict[str, Any]) -> str:
+    """The start of a block's text; a list's text is in its items, listed after it."""
     runs = block.get("content") or []
     text = " ".join("".join(str(r.get("text", "")) for r in runs if isinstance(r, dict)).split())
     return text if len(text) <= EXCERPT_CHARS else text[: EXCERPT_CHARS - 1].rstrip() + "…"
