@@ -86,7 +86,8 @@ def test_openapi_documents_the_api(client: TestClient) -> None:
     assert {"/healthz", "/api/templates", "/api/read", "/api/publish", "/api/preview"} <= set(schema["paths"])
     body = schema["paths"]["/api/publish"]["post"]["requestBody"]["content"]
     assert {"multipart/form-data", "application/json"} <= set(body)
-    assert set(page.meta_fields()) <= set(body["multipart/form-data"]["schema"]["properties"])
+    names = {name for field in page.meta_fields() for name in field.form_names()}
+    assert names <= set(body["multipart/form-data"]["schema"]["properties"])
     assert client.get("/docs").status_code == 200
 
 
@@ -265,13 +266,35 @@ def test_time_limit_stops_a_long_rendering() -> None:
 
 
 def test_the_kind_chooses_the_template() -> None:
-    names = [t.name for t in list_templates()]
-    for name in names:
-        assert choose_template(None, name) == name  # a template made for the kind is preselected
-    assert choose_template(None, "no-such-kind") == names[0]
-    assert choose_template(names[-1], "no-such-kind") == names[-1]
+    for template in list_templates():
+        for kind in template.kinds:  # the template made for the kind is preselected
+            assert choose_template(None, {"kind": kind}) == template.name
+        assert choose_template(None, {"kind": "statement", "template": template.name}) == template.name
+    assert choose_template(None, {"kind": "statement", "template": "/etc"}) == "statement"  # never a folder
+    assert choose_template("resolution", {"kind": "statement"}) == "resolution"
     with pytest.raises(ApiError):
-        choose_template("../statement", None)
+        choose_template("../statement", {})
+
+
+def test_metadata_of_every_shape_is_edited_as_form_text(client: TestClient) -> None:
+    form = {
+        "text": TEXT,
+        "format": "json",
+        "addressee": "DIŞİŞLERİ BAKANLIĞINA\n\n  ANKARA ",
+        "signatories": "Kubanychbek Omuraliev | Secretary General\nA. B.",
+        "contact.phone": "+90 212 000 00 00",
+        "distribution.action": "Bakanlık A\nBakanlık B",
+    }
+    meta = client.post("/api/publish", data=form).json()["meta"]
+    assert meta["addressee"] == ["DIŞİŞLERİ BAKANLIĞINA", "ANKARA"]
+    assert meta["signatories"][0]["name"] == "Kubanychbek Omuraliev"
+    assert meta["signatories"][0]["title"] == "Secretary General"
+    assert meta["signatories"][1]["name"] == "A. B."
+    assert meta["contact"]["phone"] == "+90 212 000 00 00"
+    assert meta["distribution"]["action"] == ["Bakanlık A", "Bakanlık B"]
+    values = page.meta_form_values({"meta": meta})
+    assert page.apply_meta({"meta": meta}, values)["meta"] == meta  # the form gives back what it shows
+    assert values["signatories"] == "Kubanychbek Omuraliev | Secretary General\nA. B."
 
 
 def test_content_disposition_is_safe() -> None:

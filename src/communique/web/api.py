@@ -24,7 +24,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 
-from communique.render import Template, list_templates
+from communique.render import Template, list_templates, template_for_kind
 from communique.web import jobs, page
 from communique.web.pool import RenderPool
 from communique.web.settings import Settings
@@ -103,34 +103,31 @@ def _template_names() -> list[str]:
 
 
 def _template_info(template: Template) -> dict[str, Any]:
-    """A template as the API lists it: every field but paths on the server."""
+    """A template as the API lists it: its names and words (text and lists
+    of text), no paths or styles of the server."""
     out: dict[str, Any] = {}
     for item in fields(template):
         value = getattr(template, item.name)
-        if isinstance(value, Path):
-            continue
-        if isinstance(value, tuple | list | set | frozenset):
-            out[item.name] = (
-                sorted(str(v) for v in value) if isinstance(value, set | frozenset) else [str(v) for v in value]
-            )
-        else:
-            out[item.name] = value if isinstance(value, str | int | float | bool | None) else str(value)
+        if isinstance(value, str):
+            out[item.name] = value
+        elif isinstance(value, tuple) and all(isinstance(v, str) for v in value):
+            out[item.name] = list(value)
     return out
 
 
-def choose_template(requested: str | None, kind: str | None) -> str:
-    """The requested bundled template (400 for any other), else the one
-    made for the document's kind, else the first."""
-    templates = list_templates()
-    names = [template.name for template in templates]
+def choose_template(requested: str | None, meta: Mapping[str, Any]) -> str:
+    """The requested bundled template (400 for any other), else the bundled
+    one the document names, else the one for its kind."""
+    names = _template_names()
     if requested:
         if requested not in names:
             raise ApiError(400, f"unknown template {requested!r} (available: {', '.join(names)})")
         return requested
-    for template in templates:
-        if kind and (template.name == kind or kind in getattr(template, "kinds", ())):
-            return template.name
-    return names[0]
+    named = meta.get("template")
+    if isinstance(named, str) and named in names:  # a folder named by a source is never used over the web
+        return named
+    kind = meta.get("kind")
+    return template_for_kind(kind if isinstance(kind, str) else None).name
 
 
 def choose_format(requested: str | None) -> str:
@@ -194,7 +191,11 @@ def file_response(data: bytes, filename: str, fmt: str) -> Response:
 
 def _source_body_schema() -> dict[str, Any]:
     """The request body of publish and preview, for the OpenAPI page."""
-    meta = {name: {"type": "string"} for name in page.meta_fields()}
+    meta = {
+        name: {"type": "string", "description": f"metadata ({field.shape})"}
+        for field in page.meta_fields()
+        for name in field.form_names()
+    }
     form = {
         "type": "object",
         "properties": {
@@ -258,7 +259,7 @@ def add_api(app: FastAPI, settings: Settings, pool: RenderPool) -> None:
         source = await read_source(request, pool, settings)
         fmt = choose_format(source.values.get("format") or format)
         model = page.apply_meta(source.model, source.values)
-        chosen = choose_template(source.values.get("template") or template, model.get("meta", {}).get("kind"))
+        chosen = choose_template(source.values.get("template") or template, model.get("meta", {}))
         data = await pool.run(jobs.publish, model, chosen, fmt)
         return file_response(data, download_name(source.name, model.get("meta", {}).get("title"), fmt), fmt)
 
@@ -270,7 +271,7 @@ def add_api(app: FastAPI, settings: Settings, pool: RenderPool) -> None:
         """Page images of the PDF, as PNG data URLs (the first pages)."""
         source = await read_source(request, pool, settings)
         model = page.apply_meta(source.model, source.values)
-        chosen = choose_template(source.values.get("template") or template, model.get("meta", {}).get("kind"))
+        chosen = choose_template(source.values.get("template") or template, model.get("meta", {}))
         images, count = await pool.run(
             jobs.preview_pages, model, chosen, settings.preview_pages, settings.preview_scale
         )

@@ -121,7 +121,6 @@ def _render_page(
     values = values or {}
     language = _language(request, values)
     labels = page.labels(language)
-    meta = (model or {}).get("meta", {})
     return _environment.get_template("page.html.j2").render(
         t=labels,
         language=language,
@@ -133,7 +132,8 @@ def _render_page(
         name=name,
         templates=list_templates(),
         template=template,
-        meta_fields=[(item, meta.get(item)) for item in page.meta_fields()],
+        meta_fields=page.meta_fields(),
+        meta_values=page.meta_form_values(model) if model is not None else {},
         kinds=page.document_kinds(),
         outline=page.outline(model) if model is not None else [],
         previews=[data_url(image) for image in preview[0]] if preview else [],
@@ -151,7 +151,7 @@ def _add_page(app: FastAPI, settings: Settings, pool: RenderPool) -> None:
     async def show(request: Request, values: Mapping[str, str], model: dict[str, Any], name: str) -> HTMLResponse:
         """The page for a document: apply the form's edits, render the preview."""
         model = page.apply_roles(page.apply_meta(model, values), values)
-        template = choose_template(values.get("template") or None, model.get("meta", {}).get("kind"))
+        template = choose_template(values.get("template") or None, model.get("meta", {}))
         preview = await pool.run(jobs.preview_pages, model, template, settings.preview_pages, settings.preview_scale)
         html = _render_page(request, values=values, model=model, name=name, template=template, preview=preview)
         return HTMLResponse(html)
@@ -201,7 +201,7 @@ def _add_page(app: FastAPI, settings: Settings, pool: RenderPool) -> None:
         async def work(values: dict[str, str]) -> Response:
             model = page.apply_roles(page.apply_meta(_required_state(values), values), values)
             fmt = choose_format(values.get("format"))
-            template = choose_template(values.get("template") or None, model.get("meta", {}).get("kind"))
+            template = choose_template(values.get("template") or None, model.get("meta", {}))
             data = await pool.run(jobs.publish, model, template, fmt)
             name = download_name(values.get("name") or "document", model.get("meta", {}).get("title"), fmt)
             return file_response(data, name, fmt)

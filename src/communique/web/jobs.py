@@ -127,7 +127,7 @@ def _document(model: dict[str, Any]) -> Any:
     try:
         return from_dict(model)
     except ModelError as err:
-        field = err.path.removeprefix("/meta/") if err.path.startswith("/meta/") else None
+        field = err.path.removeprefix("/meta/").split("/")[0] if err.path.startswith("/meta/") else None
         raise JobError(
             f"the document does not fit the model at {err.path or '/'}: {err.message}", field=field
         ) from None

@@ -82,10 +82,46 @@ def _lookup(table: dict[str, Any], key: str) -> str | None:
 
 # ---------------------------------------------------------------- metadata
 
+# Meta fields with a control of their own on the page and in the API (the template choice).
+OWN_CONTROLS = frozenset({"template"})
+PART_SEPARATOR = " | "  # between the parts of one record on a line: "name | office | …"
 
-def meta_fields() -> list[str]:
-    """The metadata fields of the model, in its order."""
-    return [field.name for field in dataclasses.fields(model.Meta)]
+
+@dataclass(frozen=True)
+class MetaField:
+    """A metadata field as a form edits it, by its shape in the model:
+    "text" (one line), "lines" (a list, one item per line), "record" (one
+    record: a part per field, "name.part") or "records" (a list of records,
+    one per line, parts separated by " | ")."""
+
+    name: str
+    shape: str
+    parts: tuple[tuple[str, str], ...] = ()  # a record's fields and their shapes ("text" or "lines")
+
+    def form_names(self) -> tuple[str, ...]:
+        if self.shape == "record":
+            return tuple(f"{self.name}.{part}" for part, _ in self.parts)
+        return (self.name,)
+
+
+def meta_fields() -> list[MetaField]:
+    """The metadata fields of the model, in its order, by the shapes the
+    model gives them."""
+    lines = set(getattr(model, "META_LIST_FIELDS", ()))
+    records: dict[str, type] = getattr(model, "META_RECORDS", {})
+    out: list[MetaField] = []
+    for item in dataclasses.fields(model.Meta):
+        if item.name in OWN_CONTROLS:
+            continue
+        if item.name in records:
+            parts = tuple(
+                (part.name, "lines" if part.default == () else "text")
+                for part in dataclasses.fields(records[item.name])
+            )
+            out.append(MetaField(item.name, "records" if item.default == () else "record", parts))
+        else:
+            out.append(MetaField(item.name, "lines" if item.name in lines else "text"))
+    return out
 
 
 def document_kinds() -> tuple[str, ...]:
@@ -93,14 +129,72 @@ def document_kinds() -> tuple[str, ...]:
 
 
 def apply_meta(data: dict[str, Any], values: Mapping[str, str]) -> dict[str, Any]:
-    """A copy of the model with the metadata fields `values` names set
-    (an empty value clears a field)."""
+    """A copy of the model with the metadata fields `values` names set from
+    form text (an empty value clears a field)."""
     out = copy.deepcopy(data)
     meta = out.setdefault("meta", {})
-    for name in meta_fields():
-        if name in values:
-            meta[name] = values[name].strip() or None
+    for field in meta_fields():
+        if not any(name in values for name in field.form_names()):
+            continue
+        if field.shape == "text":
+            meta[field.name] = values[field.name].strip() or None
+        elif field.shape == "lines":
+            meta[field.name] = _lines(values[field.name])
+        elif field.shape == "record":
+            record = {part: _part(values.get(f"{field.name}.{part}", ""), shape) for part, shape in field.parts}
+            meta[field.name] = record if any(record.values()) else None
+        else:
+            meta[field.name] = [_record_from_line(line, field.parts) for line in _lines(values[field.name])]
     return out
+
+
+def meta_form_values(data: dict[str, Any]) -> dict[str, str]:
+    """Form text for every metadata field of the model (the inverse of `apply_meta`)."""
+    meta = data.get("meta") or {}
+    out: dict[str, str] = {}
+    for field in meta_fields():
+        value = meta.get(field.name)
+        if field.shape == "text":
+            out[field.name] = value if isinstance(value, str) else ""
+        elif field.shape == "lines":
+            out[field.name] = "\n".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
+        elif field.shape == "record":
+            record = value if isinstance(value, dict) else {}
+            for part, _shape in field.parts:
+                part_value = record.get(part)
+                text = "\n".join(map(str, part_value)) if isinstance(part_value, list) else str(part_value or "")
+                out[f"{field.name}.{part}"] = text
+        else:
+            records = value if isinstance(value, list) else []
+            out[field.name] = "\n".join(_record_line(r, field.parts) for r in records if isinstance(r, dict))
+    return out
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def _part(text: str, shape: str) -> Any:
+    return _lines(text) if shape == "lines" else (text.strip() or None)
+
+
+def _record_from_line(line: str, parts: tuple[tuple[str, str], ...]) -> dict[str, Any]:
+    pieces = [piece.strip() for piece in line.split(PART_SEPARATOR.strip())]
+    record: dict[str, Any] = {}
+    for index, (part, shape) in enumerate(parts):
+        piece = pieces[index] if index < len(pieces) else ""
+        record[part] = ([piece] if piece else []) if shape == "lines" else (piece or None)
+    return record
+
+
+def _record_line(record: dict[str, Any], parts: tuple[tuple[str, str], ...]) -> str:
+    pieces = []
+    for part, _shape in parts:
+        value = record.get(part)
+        pieces.append("; ".join(map(str, value)) if isinstance(value, list) else str(value or ""))
+    while pieces and not pieces[-1]:
+        pieces.pop()
+    return PART_SEPARATOR.join(pieces)
 
 
 # ---------------------------------------------------------------- outline
