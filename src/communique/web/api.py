@@ -8,6 +8,7 @@ body; only the bundled templates can be chosen.
 from __future__ import annotations
 
 import base64
+import functools
 import json
 import mimetypes
 import re
@@ -98,8 +99,21 @@ class Source:
     values: Mapping[str, str]
 
 
+@functools.cache
+def bundled_templates() -> tuple[Template, ...]:
+    """The bundled templates, loaded once per process: loading them reads
+    and merges every template's files, too slow to do on the event loop
+    for each request."""
+    return tuple(list_templates())
+
+
+@functools.cache
+def _kind_template(kind: str | None) -> str:
+    return template_for_kind(kind).name
+
+
 def _template_names() -> list[str]:
-    return [template.name for template in list_templates()]
+    return [template.name for template in bundled_templates()]
 
 
 def _template_info(template: Template) -> dict[str, Any]:
@@ -127,7 +141,7 @@ def choose_template(requested: str | None, meta: Mapping[str, Any]) -> str:
     if isinstance(named, str) and named in names:  # a folder named by a source is never used over the web
         return named
     kind = meta.get("kind")
-    return template_for_kind(kind if isinstance(kind, str) else None).name
+    return _kind_template(kind if isinstance(kind, str) else None)
 
 
 def choose_format(requested: str | None) -> str:
@@ -233,7 +247,7 @@ def add_api(app: FastAPI, settings: Settings, pool: RenderPool) -> None:
     @app.get("/api/templates", tags=["api"])
     async def templates() -> list[dict[str, Any]]:
         """The bundled templates that can be chosen."""
-        return [_template_info(template) for template in list_templates()]
+        return [_template_info(template) for template in bundled_templates()]
 
     @app.post("/api/read", tags=["api"], responses=errors, openapi_extra=_source_body_schema())
     async def read(request: Request) -> dict[str, Any]:

@@ -21,12 +21,12 @@ from fastapi.staticfiles import StaticFiles
 from starlette.types import Scope
 
 from communique import __version__
-from communique.render import list_templates
 from communique.web import jobs, page
 from communique.web.api import (
     ApiError,
     add_api,
     add_error_handlers,
+    bundled_templates,
     choose_format,
     choose_template,
     data_url,
@@ -130,7 +130,7 @@ def _render_page(
         model=model,
         model_json=json.dumps(model, ensure_ascii=False) if model is not None else "",
         name=name,
-        templates=list_templates(),
+        templates=bundled_templates(),
         template=template,
         meta_fields=page.meta_fields(),
         meta_values=page.meta_form_values(model) if model is not None else {},

@@ -9,6 +9,7 @@ it ends, so nothing it or a library writes outlives the request.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import os
 import signal
@@ -23,7 +24,7 @@ from communique import readers
 from communique.errors import CommuniqueError
 from communique.model import ModelError, from_dict, to_dict
 from communique.publish import Options, render_outputs
-from communique.render import find_template, list_templates
+from communique.render import Template, find_template, list_templates
 from communique.writers import FORMATS
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same document gives the same archive
@@ -92,7 +93,7 @@ def publish(model: dict[str, Any], template: str, fmt: str) -> bytes:
     document = _document(model)
     formats = FORMATS if fmt == "zip" else (fmt,)
     try:
-        outputs = render_outputs(document, Options(template=find_template(template), formats=formats))
+        outputs = render_outputs(document, Options(template=_template(template), formats=formats))
     except CommuniqueError as err:
         raise JobError(_sentence(err.message, err.file), err.line) from None
     if fmt != "zip":
@@ -121,6 +122,12 @@ def preview_pages(model: dict[str, Any], template: str, max_pages: int, scale: f
         return images, len(pdf)
     finally:
         pdf.close()
+
+
+@functools.cache
+def _template(name: str) -> Template:
+    """A bundled template, loaded once per worker."""
+    return find_template(name)
 
 
 def _document(model: dict[str, Any]) -> Any:
