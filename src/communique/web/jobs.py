@@ -24,7 +24,7 @@ from communique import readers
 from communique.errors import CommuniqueError
 from communique.model import ModelError, from_dict, to_dict
 from communique.publish import Options, render_outputs
-from communique.render import Template, find_template, list_templates
+from communique.render import Template, find_template, list_templates, template_for_kind
 from communique.writers import FORMATS
 
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same document gives the same archive
@@ -63,9 +63,11 @@ def warm_up() -> None:
     # Only a head start: whatever fails here fails again, reported, in the request that needs it.
     with _temporary_folder(), contextlib.suppress(Exception):
         document = readers.read(sample)
-        template = list_templates()[0]
-        render_outputs(document, Options(template=template, formats=("pdf", "docx")))
-        preview_pages(to_dict(document), template.name, 1, 0.5)
+        for template in list_templates():  # load every bundled template once
+            _template(template.name)
+        name = template_for_kind(document.meta.kind).name
+        render_outputs(document, Options(template=_template(name), formats=("pdf", "docx")))
+        preview_pages(to_dict(document), name, 1, 0.5)
 
 
 def ready() -> bool:
