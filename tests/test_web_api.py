@@ -424,3 +424,13 @@ def test_a_dead_worker_is_replaced() -> None:
             pool.close()
 
     assert asyncio.run(scenario()) == (503, True)
+
+
+@pytest.mark.parametrize("template", [t.name for t in list_templates()])
+def test_every_listed_template_previews_and_publishes(client: TestClient, template: str) -> None:
+    preview = client.post("/api/preview", data={"text": TEXT, "template": template})
+    assert preview.status_code == 200, preview.text
+    assert preview.json()["template"] == template and preview.json()["pages"]
+    docx_file = client.post("/api/publish", data={"text": TEXT, "template": template, "format": "docx"})
+    assert docx_file.status_code == 200
+    assert "Olaylarda hayatını kaybedenler" in " ".join(p.text for p in docx_paragraphs(docx_file.content))
