@@ -97,6 +97,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("templates", help="list the bundled templates: name, description, kinds, folder")
     commands.add_parser("schema", help="print the JSON Schema of the document model")
+
+    serve = commands.add_parser("serve", help="run the web page and HTTP API (needs communique[web])")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
+    serve.add_argument("--workers", type=int, metavar="N", help="rendering worker processes (default: one per core)")
+    serve.add_argument(
+        "--max-upload", type=_size, default=10 * 1024**2, metavar="SIZE", help="largest request body (default 10M)"
+    )
+    serve.add_argument(
+        "--time-limit", type=float, default=60.0, metavar="SECONDS", help="longest one rendering may take (default 60)"
+    )
     return parser
 
 
@@ -124,6 +135,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             sys.stdout.write(schema_json())
             return EXIT_OK
+        if args.command == "serve":
+            return _serve(args)
         parser.print_help()
         return EXIT_USAGE
     except _UsageError as err:
@@ -201,4 +214,21 @@ def _build(args: argparse.Namespace) -> int:
 def _templates() -> int:
     for template in list_templates():
         print(f"{template.name}\t{template.description}\t{', '.join(template.kinds)}\t{template.folder}")
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    try:
+        from communique.web.app import serve
+        from communique.web.settings import Settings
+    except ImportError as err:
+        raise _UsageError(f"serve needs the web extra: pip install 'communique[web]' ({err})") from None
+    if args.workers is not None and args.workers < 1:
+        raise _UsageError("serve: --workers must be at least 1")
+    if args.time_limit <= 0:
+        raise _UsageError("serve: --time-limit must be more than 0")
+    settings = Settings(max_upload_bytes=args.max_upload, time_limit=args.time_limit)
+    if args.workers is not None:
+        settings = replace(settings, workers=args.workers)
+    serve(args.host, args.port, settings)
     return EXIT_OK
