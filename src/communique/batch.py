@@ -183,16 +183,17 @@ def _worker_start() -> None:
     warm_up()
 
 
-def make_pool(workers: int, *, recycle_after: int = RECYCLE_AFTER) -> ProcessPoolExecutor:
-    """Worker processes that publish documents with `run`, warmed once and
-    replaced after `recycle_after` documents each. Workers are forked from a
-    server that has imported Communique already, so a replacement starts in
-    milliseconds; they ignore Ctrl-C so that the caller decides what stops."""
+def make_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes that publish documents with `run`, warmed once.
+    Workers are forked from a server that has imported Communique already,
+    so a pool starts in a fraction of a second; they ignore Ctrl-C so that
+    the caller decides what stops. To keep memory flat, replace the pool
+    after about `RECYCLE_AFTER` documents per worker, as `publish_batch`
+    does (Python 3.11's own `max_tasks_per_child` can deadlock: CPython
+    issue 115634)."""
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["communique.batch"])
-    return ProcessPoolExecutor(
-        workers, mp_context=context, initializer=_worker_start, max_tasks_per_child=recycle_after
-    )
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
 
 
 def default_jobs() -> int:
@@ -354,25 +355,35 @@ def _in_process(tasks: Sequence[Task], stopped: Callable[[], bool]) -> Iterator[
         yield run(task)
 
 
-def partial_pool(workers: int) -> Executor:
-    """Run the tasks on a fresh pool of `workers` processes."""
+def partial_pool(workers: int, recycle_after: int = RECYCLE_AFTER) -> Executor:
+    """Run the tasks on pools of `workers` processes, a fresh pool for each
+    `recycle_after` documents per worker."""
 
     def execute(tasks: Sequence[Task], stopped: Callable[[], bool]) -> Iterator[Result]:
-        pool = make_pool(workers)
-        futures = {pool.submit(run, task): task for task in tasks}
-        pending = set(futures)
-        try:
-            while pending and not stopped():
-                done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
-                for future in done:
-                    yield _outcome(future.result, futures[future])
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-        for future in pending:  # documents that were under way when the batch stopped
-            if future.done() and not future.cancelled():
-                yield _outcome(future.result, futures[future])
+        share = workers * recycle_after
+        for first in range(0, len(tasks), share):
+            if stopped():
+                return
+            yield from _on_pool(make_pool(workers), tasks[first : first + share], stopped)
 
     return execute
+
+
+def _on_pool(pool: ProcessPoolExecutor, tasks: Sequence[Task], stopped: Callable[[], bool]) -> Iterator[Result]:
+    """Results of the tasks as they finish; on a stop, those under way finish
+    and the others are cancelled."""
+    futures = {pool.submit(run, task): task for task in tasks}
+    pending = set(futures)
+    try:
+        while pending and not stopped():
+            done, pending = wait(pending, timeout=0.2, return_when=FIRST_COMPLETED)
+            for future in done:
+                yield _outcome(future.result, futures[future])
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+    for future in pending:  # documents that were under way when the batch stopped
+        if future.done() and not future.cancelled():
+            yield _outcome(future.result, futures[future])
 
 
 def partial_dask(address: str) -> Executor:
