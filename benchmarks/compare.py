@@ -136,7 +136,7 @@ def per_document(name: str, data: bytes, work: Path, repeat: int, profile: Path)
     if shutil.which("soffice"):
         one = soffice(work / f"{name}.docx", 1, work, profile)
         results["libreoffice cold"] = one
-        results["libreoffice warm"] = (soffice(work / f"{name}.docx", 4, work, profile) - one) / 3
+        results["libreoffice warm"] = (soffice(work / f"{name}.docx", 8, work, profile) - one) / 7
     return results
 
 
