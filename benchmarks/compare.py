@@ -44,7 +44,6 @@ from communique import readers
 from communique.cli import SAMPLE
 from communique.model import Document
 from communique.publish import Options, build_file, render_outputs
-from communique.render import find_template
 
 HERE = Path(__file__).resolve().parent
 
@@ -114,7 +113,7 @@ def per_document(name: str, data: bytes, work: Path, repeat: int, profile: Path)
     """Warm and cold seconds of each way for one document."""
     source = work / f"{name}.txt"
     source.write_bytes(data)
-    options = Options(find_template("statement"))
+    options = Options()
     document = readers.read(source)
     given = paragraphs(document)
     model = work / f"{name}-paragraphs.json"
@@ -146,7 +145,7 @@ def corpus_texts() -> list[Path]:
 
 def warm_floor_of_corpus(repeat: int) -> tuple[float, float]:
     """Mean warm seconds per corpus document: the floor, and Communique."""
-    options = Options(find_template("statement"))
+    options = Options()
     documents = [readers.read(path) for path in corpus_texts()]
     floors, ours = [], []
     for document in documents:
@@ -191,7 +190,7 @@ def batch(count: int, work: Path) -> dict[str, float]:
     if process.returncode != 0:
         raise SystemExit(f"the batch failed with exit code {process.returncode}")
     alone = work / "alone"
-    options = Options(find_template("statement"))
+    options = Options()
     checked = identical = 0
     for source in sorted(archive.iterdir())[::10]:
         build_file(source, alone, options)

@@ -163,17 +163,16 @@ _warm = False
 
 def warm_up() -> None:
     """Load once what every document needs: the writers' libraries, the
-    fonts, the bundled templates compiled, python-docx's base package (by
+    fonts, the sample's template compiled (others on first use), the Word base package (by
     publishing the bundled sample in memory). Runs once per process."""
     global _warm
     if _warm:
         return
     _warm = True
     from communique.cli import SAMPLE
-    from communique.render import find_template
 
     sample = readers.read(SAMPLE)
-    render_outputs(sample, Options(find_template("statement"), formats=("pdf", "docx")))
+    render_outputs(sample, Options(formats=("pdf", "docx")))  # its kind's template
 
 
 def _worker_start() -> None:
@@ -449,7 +448,8 @@ def _up_to_date(source: Path, out_dir: Path, options: Options) -> bool:
     """Whether every output is newer than the source, the template and
     Communique itself."""
     try:
-        newest_input = max(source.stat().st_mtime_ns, _code_time(options.template.folder))
+        template = options.template.folder if options.template else templates_root()
+        newest_input = max(source.stat().st_mtime_ns, _code_time(template))
         if options.logo is not None:
             newest_input = max(newest_input, options.logo.stat().st_mtime_ns)
         return all(target.stat().st_mtime_ns >= newest_input for target in _targets(source, out_dir, options))
