@@ -8,7 +8,7 @@ BIN := $(VENV)/bin
 $(BIN)/communique: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test,web]'
+	$(BIN)/pip install --quiet -e '.[test,web,dask]'
 	touch $@
 
 install: $(BIN)/communique

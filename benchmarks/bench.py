@@ -13,28 +13,15 @@ from __future__ import annotations
 
 import argparse
 import gc
-import io
 import statistics
 import time
 import tracemalloc
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from xml.sax.saxutils import escape
 
-import docx
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Pt
-from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.units import mm
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate
-from reportlab.platypus.flowables import Flowable
-
+import byhand
 from communique.cli import SAMPLE
-from communique.fonts import face_name, register_pdf_fonts
 from communique.model import Document, ListBlock, TextBlock
 from communique.publish import Options, render_outputs
 from communique.readers import plaintext
@@ -68,71 +55,12 @@ def paragraphs(document: Document) -> list[tuple[str, str]]:
 
 def hand_pdf(document: Document) -> bytes:
     """What a developer writes by hand with reportlab for the same page."""
-    register_pdf_fonts()
-    body = ParagraphStyle(
-        "body",
-        fontName=face_name("serif", False, False),
-        fontSize=12,
-        leading=15,
-        alignment=TA_JUSTIFY,
-        spaceAfter=8,
-        firstLineIndent=10 * mm,
-    )
-    title = ParagraphStyle(
-        "title",
-        parent=body,
-        fontName=face_name("serif", True, False),
-        fontSize=13,
-        alignment=TA_CENTER,
-        firstLineIndent=0,
-    )
-    item = ParagraphStyle("item", parent=body, leftIndent=10 * mm, firstLineIndent=0, bulletIndent=0)
-    story: list[Flowable] = []
-    for role, text in paragraphs(document):
-        if role == "item":
-            label, rest = text.split("\t", 1)
-            story.append(Paragraph(escape(rest), item, bulletText=label))
-        else:
-            story.append(Paragraph(escape(text), title if role == "title" else body))
-    buffer = io.BytesIO()
-
-    def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        canvas.setFont(face_name("sans", False, False), 9)
-        canvas.drawCentredString(A4[0] / 2, 36, str(doc.page))
-
-    template = SimpleDocTemplate(
-        buffer,
-        pagesize=A4,
-        leftMargin=25 * mm,
-        rightMargin=25 * mm,
-        topMargin=25 * mm,
-        bottomMargin=25 * mm,
-        invariant=1,
-        initialFontName=face_name("serif", False, False),
-    )
-    template.build(story, onFirstPage=footer, onLaterPages=footer)
-    return buffer.getvalue()
+    return byhand.pdf(paragraphs(document))
 
 
 def hand_docx(document: Document) -> bytes:
     """What a developer writes by hand with python-docx for the same file."""
-    word = docx.Document()
-    normal = word.styles["Normal"]
-    normal.font.name = "Times New Roman"
-    normal.font.size = Pt(12)
-    for role, text in paragraphs(document):
-        if role == "item":
-            paragraph = word.add_paragraph(text.split("\t", 1)[1], style="List Number")
-        else:
-            paragraph = word.add_paragraph(text)
-            if role == "title":
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-                paragraph.runs[0].bold = True
-            else:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
-    buffer = io.BytesIO()
-    word.save(buffer)
-    return buffer.getvalue()
+    return byhand.docx(paragraphs(document))
 
 
 def publish(data: bytes, name: str, options: Options) -> dict[str, bytes]:

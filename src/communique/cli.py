@@ -1,8 +1,10 @@
 """The `communique` command: build documents, list templates.
 
 Exit codes: 0 success, 1 a bad input (one line per problem, naming the file
-and line), 2 bad usage. A user never sees a traceback; an unexpected
-failure is reported in one line too (and in full with `--debug`).
+and line), 2 bad usage, 130 interrupted. A user never sees a traceback; an
+unexpected failure is reported in one line too (and in full with `--debug`).
+The pipeline's modules are imported when a command needs them, so `--help`
+answers at once; `build` hands its documents to `communique.batch`.
 """
 
 from __future__ import annotations
@@ -13,18 +15,18 @@ import logging
 import sys
 import traceback
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from communique import __version__
 from communique.errors import CommuniqueError
-from communique.layout import image_format
-from communique.publish import Options, build_file
 from communique.readers import MAX_INPUT_BYTES
-from communique.render import find_template, list_templates
 from communique.writers import DEFAULT_PDF_PROFILE, FORMATS, PDF_PROFILES
 
-EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+if TYPE_CHECKING:
+    from communique.batch import Result, Summary
+
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_BUG, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 SAMPLE = Path(__file__).parent / "samples" / "statement-tr-ots-kazakhstan.txt"
 # What the sample's text does not say but its letterhead and dateline need.
 SAMPLE_META = (("issuer", "Türk Devletleri Teşkilatı"), ("date", "2022-01-11"), ("place", "İstanbul"))
@@ -53,7 +55,13 @@ def build_parser() -> argparse.ArgumentParser:
     build = commands.add_parser(
         "build", help="publish source files (.txt, .md, .json, .docx, archived .pdf) as PDF, DOCX and JSON"
     )
-    build.add_argument("files", nargs="*", type=Path, metavar="FILE", help="source files to publish")
+    build.add_argument(
+        "files",
+        nargs="*",
+        type=Path,
+        metavar="PATH",
+        help="source files, or folders whose .txt .md .json .docx files are published into the same tree under --out",
+    )
     build.add_argument("--sample", action="store_true", help="publish the bundled sample statement")
     build.add_argument(
         "--out", "-o", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build/)"
@@ -94,6 +102,21 @@ def build_parser() -> argparse.ArgumentParser:
         help="refuse inputs larger than this (default 20M; suffixes K, M)",
     )
     build.add_argument("--verbose", "-v", action="store_true", help="say what was read and written")
+    build.add_argument(
+        "--jobs", "-j", type=_count, metavar="N", help="documents published at once (default: the number of cores)"
+    )
+    build.add_argument(
+        "--changed",
+        action="store_true",
+        help="skip documents whose outputs are newer than the source, the template and this version",
+    )
+    build.add_argument("--report", type=Path, metavar="FILE", help="write a line per document (JSON lines, or .csv)")
+    build.add_argument("--quiet", "-q", action="store_true", help="print nothing but errors")
+    build.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="publish on a Dask cluster (tcp://host:8786); needs communique[dask] and a shared folder",
+    )
 
     commands.add_parser("templates", help="list the bundled templates: name, description, kinds, folder")
     commands.add_parser("schema", help="print the JSON Schema of the document model")
@@ -120,6 +143,12 @@ def _size(text: str) -> int:
     return int(digits) * factor
 
 
+def _count(text: str) -> int:
+    if not text.isdigit() or int(text) == 0:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number above 0")
+    return int(text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code."""
     parser = build_parser()
@@ -144,7 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("communique: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as err:
         if args is not None and args.debug:
             traceback.print_exc()
@@ -177,13 +206,17 @@ def _build(args: argparse.Namespace) -> int:
             dt.date.fromisoformat(args.date)
         except ValueError:
             raise _UsageError(f"build: --date {args.date!r} is not a date as YYYY-MM-DD") from None
+    from communique.layout import image_format
+
     if args.logo is not None and image_format(args.logo) is None:
         problem = "not a PNG or JPEG image" if args.logo.is_file() else "no such file"
         raise _UsageError(f"build: --logo {str(args.logo)!r}: {problem}")
-    stems = [f.stem for f in files]
-    duplicates = sorted({s for s in stems if stems.count(s) > 1})
-    if duplicates:
-        raise _UsageError(f"build: several inputs would write {duplicates[0]}.*; build them into different folders")
+    from dataclasses import replace
+
+    from communique import batch
+    from communique.publish import Options
+    from communique.render import find_template
+
     try:
         template = find_template(args.template) if args.template else None
     except CommuniqueError as err:
@@ -198,26 +231,90 @@ def _build(args: argparse.Namespace) -> int:
         pdf_profile=args.pdf_profile,
     )
     sample_options = replace(options, overrides=SAMPLE_META + overrides)
-    status = EXIT_OK
-    for source in files:
+    sources = [
+        (path, out_dir, sample_options if path == SAMPLE else options)
+        for path, out_dir in batch.collect(files, args.out)
+    ]
+    console = _Console(quiet=args.quiet, debug=args.debug, many=len(sources) > 1 or any(f.is_dir() for f in files))
+    try:
+        results, summary = batch.publish_batch(
+            sources,
+            jobs=args.jobs or batch.default_jobs(),
+            changed=args.changed,
+            scheduler=args.scheduler,
+            on_total=console.start,
+            on_result=console.result,
+        )
+    except CommuniqueError as err:
+        console.close()
+        raise _UsageError(f"build: {err}") from None
+    console.close(summary)
+    if args.report is not None:
         try:
-            written = build_file(source, args.out, sample_options if source == SAMPLE else options)
+            batch.write_report(args.report, results)
         except CommuniqueError as err:
-            print(f"communique: {err.located(str(source))}", file=sys.stderr)
-            status = EXIT_INPUT
-            continue
-        for path in written:
-            print(path)
-    return status
+            print(f"communique: {err}", file=sys.stderr)
+            return EXIT_INPUT
+    if summary.interrupted:
+        return EXIT_INTERRUPTED
+    if summary.internal:
+        return EXIT_BUG
+    return EXIT_INPUT if summary.failed else EXIT_OK
+
+
+class _Console:
+    """What a build says while it runs: a progress bar on a terminal, else the
+    files written, a line per file; problems always; a summary for a batch."""
+
+    def __init__(self, *, quiet: bool, debug: bool, many: bool) -> None:
+        self.quiet, self.debug, self.many = quiet, debug, many
+        self.bar: Any = None
+
+    def start(self, total: int) -> None:
+        if self.quiet or not self.many or not sys.stderr.isatty():
+            return
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, unit="doc", file=sys.stderr, dynamic_ncols=True, smoothing=0.1)
+
+    def say(self, line: str, stream: IO[str]) -> None:
+        if self.bar is not None and stream.isatty():
+            self.bar.write(line, file=stream)
+        else:
+            print(line, file=stream, flush=True)
+
+    def result(self, result: Result) -> None:
+        if result.error is not None:
+            if self.debug and result.detail:
+                self.say(result.detail.rstrip(), sys.stderr)
+            suffix = "" if self.debug or not result.internal else " (run with --debug for details)"
+            self.say(f"communique: {result.error}{suffix}", sys.stderr)
+        for warning in result.warnings:
+            self.say(f"communique: {result.source}: warning: {warning}", sys.stderr)
+        if not self.quiet and result.status == "published" and not (self.bar is not None and sys.stdout.isatty()):
+            for path in result.files:
+                self.say(path, sys.stdout)
+        if self.bar is not None:
+            self.bar.update()
+
+    def close(self, summary: Summary | None = None) -> None:
+        if self.bar is not None:
+            self.bar.close()
+        if summary is not None and not self.quiet and (self.many or summary.interrupted):
+            print(f"communique: {summary.line()}", file=sys.stderr)
 
 
 def _templates() -> int:
+    from communique.render import list_templates
+
     for template in list_templates():
         print(f"{template.name}\t{template.description}\t{', '.join(template.kinds)}\t{template.folder}")
     return EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from dataclasses import replace
+
     try:
         from communique.web.app import serve
         from communique.web.settings import Settings

@@ -20,6 +20,7 @@ import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import Protocol
 
 import docx
@@ -100,7 +101,7 @@ class _DocxBuilder:
 
     def __init__(self, layout: Layout) -> None:
         self.layout = layout
-        self.doc: WordDocument = docx.Document()
+        self.doc: WordDocument = docx.Document(io.BytesIO(_base_package()))
         self.numbering = self.doc.part.numbering_part.element
         self.word_lists: list[_WordList] = []
         self.derived: set[str] = set()  # derived style names made so far
@@ -108,7 +109,6 @@ class _DocxBuilder:
         self.first_font = next(iter(layout.styles.values())).font if layout.styles else "serif"
 
     def build(self) -> bytes:
-        self._trim_template()
         self._page_setup()
         self._styles()
         body = self.doc.element.body
@@ -122,25 +122,6 @@ class _DocxBuilder:
         return _deterministic_zip(self.doc)
 
     # -- package
-
-    def _trim_template(self) -> None:
-        """Drop what python-docx's default template carries that we never use."""
-        package = self.doc.part.package
-        for rel in list(package.rels.values()):
-            if rel.reltype == RT.THUMBNAIL:
-                package.rels.pop(rel.rId)
-        for rel in list(self.doc.part.rels.values()):
-            if rel.reltype in (RT.CUSTOM_XML, RT.WEB_SETTINGS, RT.THEME) or rel.reltype.endswith("/stylesWithEffects"):
-                self.doc.part.drop_rel(rel.rId)
-        styles = self.doc.styles.element
-        for style in list(styles.iterchildren(qn("w:style"))):
-            name = style.find(qn("w:name"))
-            if name is None or name.get(qn("w:val")) not in _KEEP_STYLES:
-                styles.remove(style)
-        for node in list(self.numbering):
-            self.numbering.remove(node)
-        for node in list(styles.iterchildren(qn("w:latentStyles"))) + list(styles.iter(qn("w:rsid"))):
-            node.getparent().remove(node)
 
     def _tidy_package(self) -> None:
         """Settings, font table and application properties that describe this
@@ -507,6 +488,33 @@ class _DocxBuilder:
             blob = ooxml.custom_properties(info.properties)
             part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
             package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+@cache
+def _base_package() -> bytes:
+    """python-docx's default package without what we never use, loaded and
+    trimmed once per process: every document starts from these bytes."""
+    doc = docx.Document()
+    package = doc.part.package
+    for rel in list(package.rels.values()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(rel.rId)
+    for rel in list(doc.part.rels.values()):
+        if rel.reltype in (RT.CUSTOM_XML, RT.WEB_SETTINGS, RT.THEME) or rel.reltype.endswith("/stylesWithEffects"):
+            doc.part.drop_rel(rel.rId)
+    styles = doc.styles.element
+    for style in list(styles.iterchildren(qn("w:style"))):
+        name = style.find(qn("w:name"))
+        if name is None or name.get(qn("w:val")) not in _KEEP_STYLES:
+            styles.remove(style)
+    numbering = doc.part.numbering_part.element
+    for node in list(numbering):
+        numbering.remove(node)
+    for node in list(styles.iterchildren(qn("w:latentStyles"))) + list(styles.iter(qn("w:rsid"))):
+        node.getparent().remove(node)
+    saved = io.BytesIO()
+    doc.save(saved)
+    return saved.getvalue()
 
 
 def _twips(points: float) -> int:
