@@ -116,7 +116,9 @@ def test_cjk_is_drawn_from_an_installed_font(text: str, tmp_path: Path) -> None:
     path = publish_pdf(Document(Meta(title="CJK"), (TextBlock("paragraph", plain(text)),)), tmp_path)
     assert text in pdf_text_raw(path)
     fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    assert "System-" in fonts
+    names = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+    assert any(not name.startswith(("Liberation", "DejaVu")) for name in names)  # an installed font, embedded
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])  # every font embedded
 
 
 def test_fontconfig_output_is_read_as_truetype_ranges() -> None:
