@@ -84,7 +84,8 @@ _STRICT = {
 }
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-TRACKED_CHANGES = ("accept", "refuse")
+# What Word records as tracked changes: text inserted, deleted, moved; formatting changed.
+_TRACKED = ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange", "tblPrChange", "sectPrChange")
 _CORE = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -253,6 +254,7 @@ class _Level:
     text: str
     start: int
     indent: int | None
+    font: str | None = None  # a bullet's font (Symbol, Wingdings)
 
 
 @dataclass
@@ -369,6 +371,7 @@ def _levels(parent: etree._Element) -> dict[int, _Level]:
             text=val("lvlText") or "",
             start=_int(val("start"), 1) or 0,
             indent=_indent(lvl.find(_w("pPr"))),
+            font=_run_font(lvl.find(_w("rPr"))),
         )
     return levels
 
@@ -430,7 +433,7 @@ class _Reader:
     def report(self, source: str, tracked_changes: str) -> None:
         """Say what the file holds that the model does not carry: tracked
         changes (accepted, or refused on request), comments, pictures."""
-        changes = sum(1 for tag in ("ins", "del", "moveFrom", "moveTo") for _ in self.body.iter(_w(tag)))
+        changes = sum(1 for tag in _TRACKED for _ in self.body.iter(_w(tag)))
         if changes and tracked_changes == "refuse":
             raise CommuniqueError(
                 f"the Word file has {changes} tracked changes; accept or reject them in Word "
@@ -463,6 +466,8 @@ class _Reader:
                 depth = int(match.group("depth") or 1)
             role = self.roles.get(name) if self.ours else None
             role = role or _WORD_ROLES.get(name)
+            if role == "decor" and not self.ours:
+                role = None  # a foreign body paragraph on the Header style is still body text
             heading = _HEADING.match(name)
             if role is None and heading:
                 role = f"heading {heading.group('level')}"
@@ -626,7 +631,7 @@ class _Reader:
         meta = self.meta(meta_lines, result)
         if plain:
             meta, result = _classify_plain(meta, result, plain)
-        return Document(meta=meta, blocks=(*result, *footnotes, *self.word_footnotes))
+        return Document(meta=meta, blocks=(*result, *footnotes, *self.word_footnotes, *self.word_endnotes))
 
     def meta(self, lines: dict[str, str], blocks: list[Block]) -> Meta:
         core = self.core
@@ -896,7 +901,7 @@ class _ListBuilder:
         if level is None:
             return f"{self.counters[(key, ilvl)]}."
         if level.fmt == "bullet":
-            return "".join(_SYMBOL_BULLETS.get(ch, ch) for ch in level.text) or "•"
+            return _bullet(level) or "•"
 
         def number(match: re.Match[str]) -> str:
             at = int(match.group(1)) - 1
@@ -919,6 +924,16 @@ class _ListBuilder:
     def finish(self) -> list[Block]:
         self.close(0)
         return self.blocks
+
+
+def _bullet(level: _Level) -> str:
+    """A bullet level's label as the characters it shows."""
+    out: list[str] = []
+    for char in wordchars.drop_controls(level.text):
+        if wordchars.is_private(char) or wordchars.symbol_font(level.font):
+            char = wordchars.from_symbol_font(char, level.font) or _SYMBOL_BULLETS.get(char, "•")
+        out.append(_SYMBOL_BULLETS.get(char, char) if char in ("o",) else char)
+    return "".join(out)
 
 
 def _text_block(para: _Para) -> TextBlock:
@@ -998,6 +1013,7 @@ def _classify_plain(meta: Meta, blocks: list[Block], plain: list[tuple[int, _Par
     for index, para in plain:  # in reading order, as the rules gave the kinds
         text = plaintext.as_unit(para.text())
         if text in titles and not (meta.title and text != meta.title):
+            titles.discard(text)  # the line that became metadata; a later equal paragraph stays
             out[index] = None
             continue
         kind = roles.take(text)
