@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from communique import readers
 from communique.errors import CommuniqueError
 from communique.model import Footnote, TextBlock
 from communique.publish import Options, build_file, render_outputs
@@ -38,6 +39,7 @@ def words(text: str) -> collections.Counter[str]:
     return collections.Counter(re.findall(rf"[{_CJK}]|[^\W{_CJK}]+", text))
 
 
+@cache
 def pandoc_words(path: Path) -> collections.Counter[str] | None:
     """pandoc's words, without its own note marks ("[1]") and table stand-ins."""
     result = subprocess.run(
@@ -52,8 +54,6 @@ def kept(path: Path, tmp: Path) -> float | str:
     """The share of pandoc's words in our PDF, or the refusal message."""
     expected = pandoc_words(path)
     try:
-        from communique import readers
-
         pdf = render_outputs(readers.read(path), Options(find_template("statement"), formats=("pdf",)))["pdf"]
     except CommuniqueError as err:
         return str(err)
@@ -137,7 +137,7 @@ def test_tracked_changes_can_be_refused() -> None:
 
 def test_strict_turns_a_warning_into_an_error(tmp_path: Path) -> None:
     options = Options(find_template("statement"), formats=("pdf",), strict=True)
-    with pytest.raises(CommuniqueError, match="comment.*with --strict; nothing written"):
+    with pytest.raises(CommuniqueError, match=r"comment.*with --strict; nothing written"):
         build_file(FOLDER / "mammoth--comments.docx", tmp_path, options)
     assert list(tmp_path.iterdir()) == []
 
