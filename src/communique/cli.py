@@ -193,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _build(args: argparse.Namespace) -> int:
     # Warnings (content set aside) always reach stderr, one line each naming the file.
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("communique: warning: %(message)s"))
+    handler.setFormatter(logging.Formatter("communique: %(message)s"))
     logger = logging.getLogger("communique")
     logger.addHandler(handler)
     logger.setLevel(logging.INFO if args.verbose else logging.WARNING)
