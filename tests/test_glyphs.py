@@ -1,6 +1,6 @@
 """No glyph silently lost: every letter of our languages reads back from the
 PDF, drawn from the bundled fallback font where the main font lacks it, and a
-character no bundled font has is an error naming it, not a blank box."""
+character no font, bundled or installed, has is an error naming it, not a blank box."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 
 from communique.errors import CommuniqueError
 from communique.fonts import covers
+from communique.fonts import system as system_fonts
 from communique.layout import parse_layout
 from communique.model import Document, Inline, Meta, TextBlock, plain
 from communique.publish import Options, render_outputs
@@ -93,20 +94,39 @@ def test_list_labels_are_escaped_and_use_the_fallback_font(tmp_path: Path) -> No
 @pytest.mark.parametrize(
     ("char", "block"),
     [
-        ("中", TextBlock("paragraph", plain("The word 中 is Chinese"))),
-        ("中", TextBlock("signature", plain("Signed 中"))),  # a bold face, its bold fallback
-        ("한", TextBlock("paragraph", plain("Hangul 한 is in no bundled font"))),
+        ("\u0378", TextBlock("paragraph", plain("An unassigned \u0378 code point"))),  # in no font anywhere
+        ("\u0378", TextBlock("signature", plain("Signed \u0378"))),  # a bold face, its bold fallback
         ("\U0001f600", TextBlock("paragraph", plain("Smile \U0001f600 please"))),  # beyond U+FFFF: would not read back
     ],
 )
-def test_a_character_no_bundled_font_has_is_an_error(char: str, block: TextBlock) -> None:
+def test_a_character_no_font_has_is_an_error(char: str, block: TextBlock) -> None:
     document = Document(Meta(title="Glyphs"), (block,))
     with pytest.raises(CommuniqueError) as caught:
         render_outputs(document, Options(template=find_template("statement"), formats=("pdf",)))
     message = str(caught.value)
     assert repr(char) in message
     assert f"U+{ord(char):04X}" in message
-    assert block.text()[:10] in message  # names the paragraph
+    assert block.text()[:10] in message  # names the paragraph with its text
+
+
+@pytest.mark.parametrize("text", ["中文 Chinese", "한국어 Korean", "日本語のかな Japanese"])
+def test_cjk_is_drawn_from_an_installed_font(text: str, tmp_path: Path) -> None:
+    if any(system_fonts.face_for(char) is None for char in text if ord(char) > 0x2FFF):
+        pytest.skip("no installed TrueType font covers CJK (Debian: fonts-wqy-microhei)")
+    path = publish_pdf(Document(Meta(title="CJK"), (TextBlock("paragraph", plain(text)),)), tmp_path)
+    assert text in pdf_text_raw(path)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    names = {line.split()[0].split("+")[-1] for line in fonts.splitlines()[2:]}
+    assert any(not name.startswith(("Liberation", "DejaVu")) for name in names)  # an installed font, embedded
+    assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])  # every font embedded
+
+
+def test_fontconfig_output_is_read_as_truetype_ranges() -> None:
+    fonts = system_fonts.parse_fc_list(
+        "/f/a.ttc|0|CFF|Noto Sans CJK|20-7e 4e00-9fff\n/f/b.ttc|1|TrueType|WenQuanYi Micro Hei|20-7e 4e00-9fff ac00\n"
+    )
+    assert [(f.file, f.index) for f in fonts] == [("/f/b.ttc", 1)]  # CFF outlines cannot be embedded
+    assert fonts[0].covers(0x4E2D) and fonts[0].covers(0xAC00) and not fonts[0].covers(0xAC01)
 
 
 def test_invisible_format_characters_are_not_errors(tmp_path: Path) -> None:

@@ -101,6 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SIZE",
         help="refuse inputs larger than this (default 20M; suffixes K, M)",
     )
+    build.add_argument(
+        "--tracked-changes",
+        choices=("accept", "refuse"),
+        default="accept",
+        help="Word files: publish tracked changes as accepted (default, with a warning) or refuse the file",
+    )
+    build.add_argument("--strict", action="store_true", help="treat a warning (content set aside) as an error")
     build.add_argument("--verbose", "-v", action="store_true", help="say what was read and written")
     build.add_argument(
         "--jobs", "-j", type=_count, metavar="N", help="documents published at once (default: the number of cores)"
@@ -184,12 +191,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    if args.verbose:
-        handler = logging.StreamHandler(sys.stderr)
-        handler.setFormatter(logging.Formatter("communique: %(message)s"))
-        logger = logging.getLogger("communique")
-        logger.addHandler(handler)
-        logger.setLevel(logging.INFO)
+    # Warnings (content set aside) always reach stderr, one line each naming the file.
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("communique: %(message)s"))
+    logger = logging.getLogger("communique")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO if args.verbose else logging.WARNING)
+    handler.setLevel(logging.INFO if args.verbose else logging.WARNING)
+    try:
+        return _build_files(args)
+    finally:
+        logger.removeHandler(handler)
+
+
+def _build_files(args: argparse.Namespace) -> int:
     files: list[Path] = list(args.files)
     if args.sample:
         files.append(SAMPLE)
@@ -229,6 +244,8 @@ def _build(args: argparse.Namespace) -> int:
         logo=args.logo.resolve() if args.logo else None,
         max_bytes=args.max_bytes,
         pdf_profile=args.pdf_profile,
+        tracked_changes=args.tracked_changes,
+        strict=args.strict,
     )
     sample_options = replace(options, overrides=SAMPLE_META + overrides)
     sources = [

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,6 +35,8 @@ class Options:
     logo: Path | None = None
     max_bytes: int = readers.MAX_INPUT_BYTES
     pdf_profile: str = DEFAULT_PDF_PROFILE  # a key of writers.PDF_PROFILES
+    tracked_changes: str = "accept"  # Word files: publish tracked changes as accepted, or "refuse"
+    strict: bool = False  # a warning (content set aside) is an error: nothing is written
 
 
 def apply_overrides(document: Document, overrides: Iterable[tuple[str, str]]) -> Document:
@@ -72,7 +75,11 @@ def render_outputs(document: Document, options: Options) -> dict[str, bytes]:
 
 def build_file(source: Path, out_dir: Path, options: Options) -> list[Path]:
     """Publish one source file into `out_dir`; returns the files written."""
-    document = apply_overrides(readers.read(source, max_bytes=options.max_bytes), options.overrides)
+    with _warnings() as warned:
+        document = readers.read(source, max_bytes=options.max_bytes, tracked_changes=options.tracked_changes)
+    if options.strict and warned:
+        raise CommuniqueError(f"{warned[0]} (an error with --strict; nothing written)", file=str(source))
+    document = apply_overrides(document, options.overrides)
     log.info(
         "%s: %d blocks, language %s, kind %s",
         source,
@@ -89,6 +96,24 @@ def build_file(source: Path, out_dir: Path, options: Options) -> list[Path]:
         raise err.located(str(source)) from None
     write_together({targets[fmt]: data for fmt, data in outputs.items()})
     return list(targets.values())
+
+
+@contextmanager
+def _warnings() -> Iterator[list[str]]:
+    """The warnings logged on the `communique` logger meanwhile, each
+    without the file name the reader put first."""
+    found: list[str] = []
+
+    class Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            found.append(record.getMessage().split(": ", 1)[-1])
+
+    handler = Collect(logging.WARNING)
+    log.addHandler(handler)
+    try:
+        yield found
+    finally:
+        log.removeHandler(handler)
 
 
 def write_together(files: dict[Path, bytes]) -> None:

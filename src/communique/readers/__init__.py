@@ -40,9 +40,10 @@ def reader_for(path: Path) -> Reader:
 MAX_INPUT_BYTES = 20 * 1024 * 1024
 
 
-def read(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> Document:
+def read(path: Path, *, max_bytes: int = MAX_INPUT_BYTES, tracked_changes: str = "accept") -> Document:
     """Read a source file with the reader its suffix names (plain text when
-    the suffix is unknown); errors name the file."""
+    the suffix is unknown); errors name the file. `tracked_changes`
+    ("accept" or "refuse") is for Word files."""
     try:
         size = path.stat().st_size
         if size > max_bytes:
@@ -60,6 +61,10 @@ def read(path: Path, *, max_bytes: int = MAX_INPUT_BYTES) -> Document:
         raise err.located(str(path)) from None
     reader = reader_for(path)
     try:
+        if tracked_changes != "accept" and READERS.get(path.suffix.lower()) == "docxfile":
+            from communique.readers import docxfile
+
+            return docxfile.read(data, str(path), tracked_changes=tracked_changes)
         return reader(data, str(path))
     except CommuniqueError as err:
         raise err.located(str(path)) from None

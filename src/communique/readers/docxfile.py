@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import io
 import json
+import logging
 import re
 import zipfile
 import zlib
@@ -57,8 +58,11 @@ from communique.model import (
 )
 from communique.model import content_text as _content_text
 from communique.numbering import format_number
+from communique.readers import wordchars, wordmath
 from communique.render import format_date, list_templates, locale_tag
 from communique.template import DEFAULT_TEMPLATE
+
+log = logging.getLogger("communique")
 
 MAX_ENTRIES = 1000
 MAX_TOTAL_BYTES = 200 * 1024 * 1024
@@ -70,6 +74,18 @@ R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _DOC_REL = R + "/officeDocument"
 _CORE_REL = "http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties"
+# Strict Open XML names its parts and relationships in other namespaces; read
+# as the transitional ones, the same reader serves both.
+_STRICT = {
+    b"http://purl.oclc.org/ooxml/wordprocessingml/main": W.encode(),
+    b"http://purl.oclc.org/ooxml/officeDocument/relationships": R.encode(),
+    b"http://purl.oclc.org/ooxml/officeDocument/math": wordmath.M.encode(),
+    b"http://purl.oclc.org/ooxml/drawingml/": b"http://schemas.openxmlformats.org/drawingml/2006/",
+}
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
+# What Word records as tracked changes: text inserted, deleted, moved; formatting changed.
+_TRACKED = ("ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange", "tblPrChange", "sectPrChange")
 _CORE = {
     "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -90,10 +106,15 @@ _CONTINUED = re.compile(r"^(?P<base>.+) continued(?: (?P<depth>\d+))?$")
 _HEADING = re.compile(r"^heading (?P<level>[1-9])$", re.IGNORECASE)
 
 
-def read(data: bytes, source: str) -> Document:
-    """Read a Word file's bytes; errors name `source`."""
+def read(data: bytes, source: str, *, tracked_changes: str = "accept") -> Document:
+    """Read a Word file's bytes; errors name `source`. Content set aside is
+    a warning on the `communique` logger naming `source`; tracked changes
+    are accepted, or refused with `tracked_changes="refuse"`."""
     try:
-        return _Reader(_Package(data)).document()
+        reader = _Reader(_Package(data))
+        document = reader.document()
+        reader.report(source, tracked_changes)
+        return document
     except CommuniqueError as err:
         raise err.located(source) from None
 
@@ -120,9 +141,17 @@ class _Package:
     """The ZIP, checked before anything is inflated, and its parts by name."""
 
     def __init__(self, data: bytes) -> None:
+        if data.startswith(_OLE_MAGIC):
+            if "EncryptionInfo".encode("utf-16-le") in data:
+                raise CommuniqueError("the Word file is password-protected; remove the password in Word and try again")
+            raise CommuniqueError("an old Word 97–2003 file (.doc), not a .docx; save it as .docx in Word")
         try:
             self.zip = zipfile.ZipFile(io.BytesIO(data))
         except (zipfile.BadZipFile, ValueError):
+            if data.startswith(b"PK"):
+                raise CommuniqueError(
+                    "the Word file is damaged: its ZIP directory is missing (was it cut short?)"
+                ) from None
             raise CommuniqueError("not a Word file (not a ZIP archive)") from None
         infos = self.zip.infolist()
         if len(infos) > MAX_ENTRIES:
@@ -146,6 +175,8 @@ class _Package:
             raise CommuniqueError(f"the Word file's part {name} cannot be unpacked ({err})") from None
         if len(raw) > MAX_ENTRY_BYTES:
             raise CommuniqueError(f"the Word file's part {name} is too large")
+        for strict, transitional in _STRICT.items():
+            raw = raw.replace(strict, transitional)
         try:
             return etree.fromstring(raw, _parser())
         except etree.XMLSyntaxError as err:
@@ -223,6 +254,7 @@ class _Level:
     text: str
     start: int
     indent: int | None
+    font: str | None = None  # a bullet's font (Symbol, Wingdings)
 
 
 @dataclass
@@ -339,6 +371,7 @@ def _levels(parent: etree._Element) -> dict[int, _Level]:
             text=val("lvlText") or "",
             start=_int(val("start"), 1) or 0,
             indent=_indent(lvl.find(_w("pPr"))),
+            font=_run_font(lvl.find(_w("rPr"))),
         )
     return levels
 
@@ -383,17 +416,40 @@ class _Reader:
         self.styles = _styles(styles_part)
         self.character_styles = _character_styles(styles_part)
         self.numbering = _numbering(package.xml(parts["numbering"]) if "numbering" in parts else None)
-        footnotes = package.xml(parts["footnotes"]) if "footnotes" in parts else None
-        self.footnote_parts = {
-            note.get(_w("id"), ""): note
-            for note in (footnotes.iterfind(_w("footnote")) if footnotes is not None else ())
-        }
+        self.note_parts = {kind: self._notes(parts.get(f"{kind}s"), kind) for kind in ("footnote", "endnote")}
         self.word_footnotes: list[Footnote] = []
+        self.word_endnotes: list[Footnote] = []
+        self.unmapped_symbols = 0  # symbol-font characters with no Unicode equivalent
         core_part = next((t for k, t, _ in package.rels("").values() if k == _CORE_REL), "docProps/core.xml")
         self.core = package.xml(core_part)
         self.ours = any(_is_ours(s.name) for s in self.styles.values())
         self.custom = _custom_properties(package) if self.ours else {}
         self.roles = template_roles(self.custom.get("template"))
+
+    def _notes(self, part: str | None, kind: str) -> dict[str, etree._Element]:
+        root = self.package.xml(part) if part else None
+        return {note.get(_w("id"), ""): note for note in (root.iterfind(_w(kind)) if root is not None else ())}
+
+    def report(self, source: str, tracked_changes: str) -> None:
+        """Say what the file holds that the model does not carry: tracked
+        changes (accepted, or refused on request), comments, pictures."""
+        changes = sum(1 for tag in _TRACKED for _ in self.body.iter(_w(tag)))
+        if changes and tracked_changes == "refuse":
+            raise CommuniqueError(
+                f"the Word file has {changes} tracked changes; accept or reject them in Word "
+                "(or build without --tracked-changes refuse to publish them as accepted)"
+            )
+        comments = len({ref.get(_w("id")) for ref in self.body.iter(_w("commentReference"))})
+        pictures = sum(1 for node in self.body.iter() if isinstance(node.tag, str) and _is_picture(node))
+        notices = (
+            (changes, "tracked change(s) published as accepted"),
+            (comments, "comment(s) left out"),
+            (pictures, "picture(s) left out (their alternative text is kept)"),
+            (self.unmapped_symbols, "symbol-font character(s) with no Unicode equivalent left out"),
+        )
+        for count, what in notices:
+            if count:
+                log.warning("%s: %d %s", source, count, what)
 
     # -- roles
 
@@ -410,6 +466,8 @@ class _Reader:
                 depth = int(match.group("depth") or 1)
             role = self.roles.get(name) if self.ours else None
             role = role or _WORD_ROLES.get(name)
+            if role == "decor" and not self.ours:
+                role = None  # a foreign body paragraph on the Header style is still body text
             heading = _HEADING.match(name)
             if role is None and heading:
                 role = f"heading {heading.group('level')}"
@@ -465,8 +523,13 @@ class _Reader:
         out: list[Inline] = []
         in_field_code = False
         for node, href in _inline_runs(p, self.rels):
+            if etree.QName(node).namespace == wordmath.M:  # an equation, as linear text
+                out.append(Inline("text", wordmath.linear(node)))
+                continue
             if self.ours and self._template_text(node):
                 continue
+            rpr = node.find(_w("rPr"))
+            font = _run_font(rpr)
             for part in node:
                 tag = etree.QName(part).localname
                 if tag == "fldChar":
@@ -475,18 +538,25 @@ class _Reader:
                     continue
                 if in_field_code:
                     continue
+                if tag in ("footnoteReference", "endnoteReference"):
+                    out.append(Inline("footnote_ref", self.word_note(tag[:-9], part.get(_w("id"), ""))))
+                    continue
                 # itertext: an unexpanded entity reference must not cut the text after it
                 text = {"t": _text_of_node(part), "tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "\u2011"}.get(
                     tag
                 )
-                if tag == "footnoteReference":
-                    label = str(len(self.word_footnotes) + 1)
-                    self.word_footnote(part.get(_w("id"), ""), label)
-                    out.append(Inline("footnote_ref", label))
-                    continue
+                if tag == "sym":
+                    text = _symbol_char(part.get(_w("char")))
+                    font = part.get(_w("font")) or font
+                elif tag in ("drawing", "pict", "object"):
+                    text = _alt_text(part)
                 if text is None:
                     continue
-                out.append(Inline(_run_kind(node.find(_w("rPr")), text, href), text, href))
+                text = self.characters(text, font)
+                kind = self.run_kind(rpr, text, href)
+                if kind != "footnote_ref" and _superscript(rpr):
+                    text = wordchars.superscript(text) or text
+                out.append(Inline(kind, text, href))
         return _tidy(out)
 
     def _template_text(self, run: etree._Element) -> bool:
@@ -495,17 +565,45 @@ class _Reader:
         style = run.find(f"{_w('rPr')}/{_w('rStyle')}")
         return style is not None and self.character_styles.get(style.get(_w("val"), "")) == "template text"
 
-    def word_footnote(self, note_id: str, label: str) -> None:
-        note = self.footnote_parts.get(note_id)
-        if note is None:
-            return
+    def characters(self, text: str, font: str | None) -> str:
+        """Control characters dropped, symbol-font characters as the Unicode
+        characters they show (counted where none is known)."""
+        text = wordchars.drop_controls(text)
+        if not any(wordchars.is_private(c) for c in text) and not wordchars.symbol_font(font):
+            return text
+        out: list[str] = []
+        for char in text:
+            if wordchars.is_private(char) or (wordchars.symbol_font(font) and char.strip()):
+                mapped = wordchars.from_symbol_font(char, font)
+                if mapped is None:
+                    self.unmapped_symbols += 1
+                    continue
+                char = mapped
+            out.append(char)
+        return "".join(out)
+
+    def run_kind(self, rpr: etree._Element | None, text: str, href: str | None) -> Any:
+        """A run's inline kind. Superscript text is a footnote mark only in
+        our own files (which write marks so); elsewhere a real footnote
+        reference is the only mark, and "мм²" keeps its superscript two."""
+        if self.ours and _superscript(rpr) and text and text.strip() == text and len(text) <= 4:
+            return "footnote_ref"
+        return _run_kind(rpr, href)
+
+    def word_note(self, kind: str, note_id: str) -> str:
+        """Read a footnote or endnote once; its label. Footnotes number 1, 2, …;
+        endnotes i, ii, … as Word numbers them, and follow the footnotes."""
+        notes = self.word_footnotes if kind == "footnote" else self.word_endnotes
+        label = str(len(notes) + 1) if kind == "footnote" else format_number("lower-roman", len(notes) + 1)
+        note = self.note_parts[kind].get(note_id)
         runs: list[Inline] = []
-        for p in note.iter(_w("p")):
+        for p in note.iter(_w("p")) if note is not None else ():
             if runs:
                 runs.append(Inline("text", " "))
             runs.extend(self.runs(p))
-        content = tuple(r for r in _tidy(runs) if r.kind != "footnote_ref" or r.text != label)
-        self.word_footnotes.append(Footnote(label, _strip(content)))
+        content = tuple(r for r in _tidy(runs) if r.kind != "footnote_ref")
+        notes.append(Footnote(label, _strip(content)))
+        return label
 
     # -- the document
 
@@ -533,7 +631,7 @@ class _Reader:
         meta = self.meta(meta_lines, result)
         if plain:
             meta, result = _classify_plain(meta, result, plain)
-        return Document(meta=meta, blocks=(*result, *footnotes, *self.word_footnotes))
+        return Document(meta=meta, blocks=(*result, *footnotes, *self.word_footnotes, *self.word_endnotes))
 
     def meta(self, lines: dict[str, str], blocks: list[Block]) -> Meta:
         core = self.core
@@ -600,15 +698,35 @@ def _is_ours(style_name: str) -> bool:
 
 
 def _body_paragraphs(body: etree._Element) -> list[etree._Element]:
-    """Paragraphs in reading order, through tables and content controls."""
+    """Paragraphs in reading order, through tables, content controls and
+    tracked insertions and moves; a paragraph's text boxes and shapes follow
+    it (once: the VML fallback copy of a DrawingML text box is skipped)."""
     out: list[etree._Element] = []
     for node in body:
         tag = etree.QName(node).localname if isinstance(node.tag, str) else ""
         if tag == "p":
             out.append(node)
-        elif tag in ("tbl", "sdt", "customXml", "ins", "sdtContent", "tr", "tc"):
+            for box in _text_boxes(node):
+                out.extend(_body_paragraphs(box))
+        elif tag in ("tbl", "sdt", "customXml", "ins", "moveTo", "sdtContent", "tr", "tc"):
             out.extend(_body_paragraphs(node))
     return out
+
+
+def _text_boxes(p: etree._Element) -> list[etree._Element]:
+    """The outermost text box contents inside a paragraph, in document order."""
+    boxes: list[etree._Element] = []
+    for box in p.iter(_w("txbxContent")):
+        outer = box.getparent()
+        nested = False
+        while outer is not None and outer is not p:
+            if outer.tag == _w("txbxContent") or outer.tag == _MC_FALLBACK:
+                nested = True
+                break
+            outer = outer.getparent()
+        if not nested:
+            boxes.append(box)
+    return boxes
 
 
 def _inline_runs(p: etree._Element, rels: dict[str, tuple[str, str, str]]) -> list[tuple[etree._Element, str | None]]:
@@ -621,12 +739,12 @@ def _inline_runs(p: etree._Element, rels: dict[str, tuple[str, str, str]]) -> li
             if not isinstance(child.tag, str):
                 continue
             tag = etree.QName(child).localname
-            if tag == "r":
+            if tag == "r" or (tag in ("oMath", "oMathPara") and etree.QName(child).namespace == wordmath.M):
                 out.append((child, href))
             elif tag == "hyperlink":
                 rel = rels.get(child.get(f"{{{R}}}id", ""))
                 walk(child, rel[1] if rel and rel[2] == "External" else href)
-            elif tag in ("ins", "smartTag", "customXml", "sdt", "sdtContent", "fldSimple"):
+            elif tag in ("ins", "moveTo", "smartTag", "customXml", "sdt", "sdtContent", "fldSimple", "dir", "bdo"):
                 walk(child, href)
 
     walk(p, None)
@@ -638,10 +756,45 @@ def _on(rpr: etree._Element | None, tag: str) -> bool:
     return node is not None and node.get(_w("val"), "true") not in ("0", "false", "off")
 
 
-def _run_kind(rpr: etree._Element | None, text: str, href: str | None) -> Any:
+def _symbol_char(code: str | None) -> str:
+    """A `w:sym` character (its hex code); a space when it has none."""
+    try:
+        return chr(int(code or "20", 16))
+    except ValueError:
+        return " "
+
+
+def _superscript(rpr: etree._Element | None) -> bool:
     vert = rpr.find(_w("vertAlign")) if rpr is not None else None
-    if vert is not None and vert.get(_w("val")) == "superscript" and len(text) <= 4 and text.strip() == text:
-        return "footnote_ref"
+    return vert is not None and vert.get(_w("val")) == "superscript"
+
+
+def _run_font(rpr: etree._Element | None) -> str | None:
+    fonts = rpr.find(_w("rFonts")) if rpr is not None else None
+    if fonts is None:
+        return None
+    return fonts.get(_w("ascii")) or fonts.get(_w("hAnsi")) or fonts.get(_w("cs"))
+
+
+_DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_VML = "urn:schemas-microsoft-com:vml"
+
+
+def _is_picture(node: etree._Element) -> bool:
+    """A picture: a DrawingML graphic frame or a VML image."""
+    return node.tag in (f"{{{_DRAWING_NS}}}docPr", f"{{{_VML}}}imagedata")
+
+
+def _alt_text(node: etree._Element) -> str | None:
+    """A picture's alternative text (description, else title), in brackets."""
+    for item in node.iter(f"{{{_DRAWING_NS}}}docPr", f"{{{_VML}}}shape"):
+        alt = (item.get("descr") or item.get("title") or item.get("alt") or "").strip()
+        if alt:
+            return f"[{' '.join(alt.split())}]"
+    return None
+
+
+def _run_kind(rpr: etree._Element | None, href: str | None) -> Any:
     if href:
         return "link"
     if _on(rpr, "b"):
@@ -748,7 +901,7 @@ class _ListBuilder:
         if level is None:
             return f"{self.counters[(key, ilvl)]}."
         if level.fmt == "bullet":
-            return "".join(_SYMBOL_BULLETS.get(ch, ch) for ch in level.text) or "•"
+            return _bullet(level) or "•"
 
         def number(match: re.Match[str]) -> str:
             at = int(match.group(1)) - 1
@@ -771,6 +924,16 @@ class _ListBuilder:
     def finish(self) -> list[Block]:
         self.close(0)
         return self.blocks
+
+
+def _bullet(level: _Level) -> str:
+    """A bullet level's label as the characters it shows."""
+    out: list[str] = []
+    for char in wordchars.drop_controls(level.text):
+        if wordchars.is_private(char) or wordchars.symbol_font(level.font):
+            char = wordchars.from_symbol_font(char, level.font) or _SYMBOL_BULLETS.get(char, "•")
+        out.append(_SYMBOL_BULLETS.get(char, char) if char in ("o",) else char)
+    return "".join(out)
 
 
 def _text_block(para: _Para) -> TextBlock:
@@ -850,6 +1013,7 @@ def _classify_plain(meta: Meta, blocks: list[Block], plain: list[tuple[int, _Par
     for index, para in plain:  # in reading order, as the rules gave the kinds
         text = plaintext.as_unit(para.text())
         if text in titles and not (meta.title and text != meta.title):
+            titles.discard(text)  # the line that became metadata; a later equal paragraph stays
             out[index] = None
             continue
         kind = roles.take(text)

@@ -4,8 +4,9 @@ Takes a `Layout`, gives PDF bytes. Every style becomes a `ParagraphStyle`,
 lists become paragraphs with hanging labels, header and footer are drawn on
 each page once the page count is known. Text is escaped before it reaches
 reportlab's paragraph markup, and every character is checked against the
-font: one the main font lacks is drawn from the bundled fallback font, one
-no bundled font has is an error rather than a silent blank box.
+font: one the main font lacks is drawn from the bundled fallback font, then
+from an installed font (fontconfig), one no font has is an error rather
+than a silent blank box.
 """
 
 from __future__ import annotations
@@ -34,6 +35,7 @@ from reportlab.platypus.flowables import HRFlowable
 from communique import archival
 from communique.errors import CommuniqueError
 from communique.fonts import covers, face_name, fallback_face_names, register_pdf_fonts
+from communique.fonts import system as system_fonts
 from communique.layout import (
     HEADER_DISTANCE,
     Grid,
@@ -508,7 +510,9 @@ def _text_with_fallback(text: str, style: Style, run: Run) -> str:
             continue
         # reportlab's text map (ToUnicode) only holds 16-bit code points: a
         # character beyond U+FFFF (emoji) would print but read back wrong.
-        font = next((f for f in fallbacks if _has_glyph(f, char)), None) if ord(char) <= 0xFFFF else None
+        font = None
+        if ord(char) <= 0xFFFF:
+            font = next((f for f in fallbacks if _has_glyph(f, char)), None) or system_fonts.face_for(char)
         if font is not None:
             if font != span[0]:
                 flush()
@@ -519,7 +523,7 @@ def _text_with_fallback(text: str, style: Style, run: Run) -> str:
         else:
             raise CommuniqueError(
                 f"the character {char!r} (U+{ord(char):04X}, {unicodedata.name(char, 'unnamed')}) in the paragraph "
-                f"“{_preview(text)}” is in no bundled font"
+                f"“{_preview(text)}” is in no font, bundled or installed"
             )
     flush()
     return "".join(out)

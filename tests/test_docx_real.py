@@ -1,0 +1,181 @@
+"""Real Word files from other projects' test suites: each publishes, or is
+refused in one line naming a cause; the words pandoc reads from the input
+reach our PDF (pdftotext); nothing set aside goes without a warning.
+
+The files are not part of this repository: they are read from
+``../shared/docx_real/`` beside the checkout, or from the folder named by
+``COMMUNIQUE_REAL_DOCX``; the tests skip where neither exists."""
+
+from __future__ import annotations
+
+import collections
+import logging
+import os
+import re
+import shutil
+import subprocess
+import unicodedata
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from communique import readers
+from communique.errors import CommuniqueError
+from communique.model import Footnote, TextBlock
+from communique.publish import Options, build_file, render_outputs
+from communique.readers import docxfile
+from communique.render import find_template
+
+FOLDER = Path(os.environ.get("COMMUNIQUE_REAL_DOCX") or Path(__file__).parents[2] / "shared" / "docx_real")
+FILES = sorted(FOLDER.glob("*.docx"))
+KEPT = 0.95  # share of pandoc's words a file must keep
+FILES_KEEPING = 0.95  # share of the files pandoc reads that must keep them (measured: 215 of 224)
+_CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef"
+needs_files = pytest.mark.skipif(not FILES, reason=f"no real Word files in {FOLDER}")
+needs_tools = pytest.mark.skipif(
+    not (shutil.which("pandoc") and shutil.which("pdftotext")), reason="needs pandoc and pdftotext (poppler-utils)"
+)
+
+
+def _made_docx() -> bytes:
+    """A small Word file of our own making (python-docx's default package)."""
+    import io
+
+    import docx
+
+    buffer = io.BytesIO()
+    document = docx.Document()
+    for n in range(40):
+        document.add_paragraph(f"Paragraph {n} of a file to be cut short.")
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def words(text: str) -> collections.Counter[str]:
+    """Words, case-folded; each CJK character counts as a word (no spaces there)."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return collections.Counter(re.findall(rf"[{_CJK}]|[^\W{_CJK}]+", text))
+
+
+@cache
+def pandoc_words(path: Path) -> collections.Counter[str] | None:
+    """pandoc's words, without its own note marks ("[1]") and table stand-ins."""
+    result = subprocess.run(
+        ["pandoc", "-f", "docx", "-t", "plain", "--wrap=none", str(path)], capture_output=True, text=True, timeout=120
+    )
+    if result.returncode:
+        return None
+    return words(re.sub(r"\[(TABLE|\d+)\]", " ", result.stdout))
+
+
+def kept(path: Path, tmp: Path) -> float | str:
+    """The share of pandoc's words in our PDF, or the refusal message."""
+    expected = pandoc_words(path)
+    try:
+        pdf = render_outputs(readers.read(path), Options(find_template("statement"), formats=("pdf",)))["pdf"]
+    except CommuniqueError as err:
+        return str(err)
+    out = tmp / "out.pdf"
+    out.write_bytes(pdf)
+    ours = words(subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True).stdout)
+    if not expected:
+        return 1.0
+    return sum(min(n, ours[w]) for w, n in expected.items()) / sum(expected.values())
+
+
+@cache
+def _results(tmp: Path) -> dict[str, float | str]:
+    return {path.name: kept(path, tmp) for path in FILES}
+
+
+@needs_tools
+@pytest.mark.slow
+@needs_files
+def test_real_word_files_keep_their_words(tmp_path_factory: pytest.TempPathFactory) -> None:
+    results = _results(tmp_path_factory.mktemp("real"))
+    refused = {name: r for name, r in results.items() if isinstance(r, str)}
+    for name, message in refused.items():
+        assert "\n" not in message and "Traceback" not in message, name
+    read_by_pandoc = [p.name for p in FILES if pandoc_words(p) is not None]
+    good = [n for n in read_by_pandoc if not isinstance(results[n], str) and float(results[n]) >= KEPT]
+    short = sorted((n, results[n]) for n in read_by_pandoc if n not in good)
+    assert len(good) >= FILES_KEEPING * len(read_by_pandoc), short
+
+
+@needs_files
+def test_text_boxes_are_read_in_order() -> None:
+    document = docxfile.read((FOLDER / "mammoth--text-box.docx").read_bytes(), "text-box.docx")
+    texts = [b.text() for b in document.blocks if isinstance(b, TextBlock)]
+    assert any("Datum plane" in t for t in texts), texts
+
+
+@needs_files
+def test_endnotes_are_kept_as_notes_with_their_marks() -> None:
+    document = docxfile.read((FOLDER / "mammoth--endnotes.docx").read_bytes(), "endnotes.docx")
+    notes = [b for b in document.blocks if isinstance(b, Footnote)]
+    assert [n.label for n in notes] == ["i", "ii"]
+    marks = [r.text for b in document.blocks if isinstance(b, TextBlock) for r in b.content if r.kind == "footnote_ref"]
+    assert marks == ["i", "ii"]
+    assert all(n.text() for n in notes)
+
+
+@pytest.mark.parametrize("name", ["mammoth--strict-format.docx", "d2p--strict.docx"])
+@needs_files
+def test_strict_open_xml_is_read(name: str) -> None:
+    document = docxfile.read((FOLDER / name).read_bytes(), name)
+    assert any(isinstance(b, TextBlock) and b.text() for b in document.blocks) or document.meta.title
+
+
+@needs_files
+def test_symbol_font_bullets_become_unicode() -> None:
+    document = docxfile.read((FOLDER / "oxsdk--bullet--bullet-symbol.docx").read_bytes(), "bullet-symbol.docx")
+    text = repr(document)
+    assert not any(0xE000 <= ord(c) <= 0xF8FF for c in text)
+    assert "☺" in text  # Wingdings "J"
+
+
+@needs_files
+def test_a_paragraph_equal_to_the_title_is_kept() -> None:
+    document = docxfile.read((FOLDER / "d2p--apples_and_pears.docx").read_bytes(), "apples.docx")
+    texts = [b.text() for b in document.blocks if isinstance(b, TextBlock)]
+    assert document.meta.title == "Apples and Pears"
+    assert texts.count("Apples and Pears") == 1 and texts.count("Pears and Apples") == 2, texts
+
+
+@needs_files
+def test_comments_and_tracked_changes_warn(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.WARNING, logger="communique"):
+        docxfile.read((FOLDER / "mammoth--comments.docx").read_bytes(), "comments.docx")
+        docxfile.read((FOLDER / "oxsdk--track-change--trackChange.docx").read_bytes(), "track.docx")
+    messages = [r.getMessage() for r in caplog.records]
+    assert "comments.docx: 2 comment(s) left out" in messages
+    assert any(m.startswith("track.docx: 1 tracked change(s) published as accepted") for m in messages)
+
+
+@needs_files
+def test_tracked_changes_can_be_refused() -> None:
+    data = (FOLDER / "oxsdk--track-change--trackChange.docx").read_bytes()
+    with pytest.raises(CommuniqueError, match="has 1 tracked changes; accept or reject them in Word"):
+        docxfile.read(data, "track.docx", tracked_changes="refuse")
+
+
+@needs_files
+def test_strict_turns_a_warning_into_an_error(tmp_path: Path) -> None:
+    options = Options(find_template("statement"), formats=("pdf",), strict=True)
+    with pytest.raises(CommuniqueError, match=r"comment.*with --strict; nothing written"):
+        build_file(FOLDER / "mammoth--comments.docx", tmp_path, options)
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + bytes(600), "password-protected"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "old Word 97–2003 file"),
+        (_made_docx()[:5000], "damaged: its ZIP directory is missing"),
+    ],
+)
+def test_encrypted_old_and_damaged_files_say_so(data: bytes, message: str) -> None:
+    with pytest.raises(CommuniqueError, match=message):
+        docxfile.read(data, "x.docx")
