@@ -39,7 +39,8 @@ def open_docx(data: bytes) -> docx.document.Document:
 
 def test_every_paragraph_has_a_template_style_and_no_direct_formatting(rich_docx: bytes) -> None:
     word = open_docx(rich_docx)
-    allowed = {"pStyle", "numPr"}  # a style, and a list's numbering
+    # a style, a list's numbering, and a page make-up keep (layout.apply_keeps)
+    allowed = {"pStyle", "numPr", "keepNext"}
     for paragraph in word.paragraphs:
         ppr = paragraph._p.pPr
         assert ppr is not None and ppr.pStyle is not None, paragraph.text

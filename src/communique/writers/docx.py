@@ -293,7 +293,9 @@ class _DocxBuilder:
             elif isinstance(block, Rule):
                 container.add_paragraph(style=self._rule_style(block))
             elif isinstance(block, Spacer):
-                container.add_paragraph(style=self._spacer_style(block.height))
+                spacer = container.add_paragraph(style=self._spacer_style(block.height))
+                if block.keep_with_next:
+                    ooxml.set_ordered(spacer._p.get_or_add_pPr(), ooxml.element("w:keepNext"))
             elif isinstance(block, PageBreak):
                 container.add_paragraph(style=self._page_break_style())
             else:  # pragma: no cover - the layout parser admits nothing else
@@ -310,6 +312,8 @@ class _DocxBuilder:
         paragraph: WordParagraph = container.add_paragraph(style=style)
         if num_id is not None:
             ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.numbering_reference(num_id, depth))
+        if block.keep_with_next and not self.layout.styles[block.style].keep_with_next:
+            ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.element("w:keepNext"))
         for run in block.runs:
             self._run(paragraph, run, block.lang)
         return paragraph

@@ -232,7 +232,9 @@ def _flowables(
             )
             yield mark(rule, tags.new(tag_for(element_name(block))))
         elif isinstance(block, Spacer):
-            yield mark(RLSpacer(1, block.height), tags.new(tag_for(element_name(block))))
+            spacer = mark(RLSpacer(1, block.height), tags.new(tag_for(element_name(block))))
+            spacer.keepWithNext = int(block.keep_with_next)
+            yield spacer
         elif isinstance(block, PageBreak):
             yield mark(RLPageBreak(), tags.new(tag_for(element_name(block))))
         else:  # pragma: no cover - the layout parser admits nothing else
@@ -272,9 +274,11 @@ def _paragraph(
         markup = "\u00a0"  # reportlab draws no label beside an empty paragraph
     if label:  # a <bullet> tag, not bulletText: reportlab draws bulletText raw, without markup or fallback fonts
         markup = f"<bullet>{_escape_label(label, layout.styles[block.style])}</bullet>{markup}"
-    flowable = mark(RLParagraph(markup, style), target, label_element if label else None)
+    flowable: Flowable = mark(RLParagraph(markup, style), target, label_element if label else None)
     if layout.styles[block.style].keep_together:
-        return KeepTogether([flowable])
+        flowable = KeepTogether([flowable])
+    if block.keep_with_next:
+        flowable.keepWithNext = 1
     return flowable
 
 
