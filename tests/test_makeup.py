@@ -1,17 +1,22 @@
-"""Page make-up both files share: nothing stranded at the foot of a page."""
+"""Page make-up both files share: nothing stranded at the foot of a page,
+no line broken between a day and its month or after "№"."""
 
 from __future__ import annotations
 
+import io
 import shutil
 import subprocess
 from pathlib import Path
 
+import docx
 import pytest
 
 from communique import layout
+from communique.composition import bind_spaces, unbind_spaces
 from communique.model import Document, ListBlock, ListItem, Meta, TextBlock, plain
 from communique.publish import Options, render_outputs
-from communique.render import find_template
+from communique.readers import docxfile
+from communique.render import find_template, render_layout
 
 INTRODUCTION = "The Council instructs the relevant ministries to:"
 FILLER = "The Council recalls its earlier decisions on the matter and the reports it received."
@@ -108,3 +113,31 @@ def test_signatures_keep_with_the_last_paragraph() -> None:
     body = layout.parse_layout(SIGNED).body
     assert _kept(body) == ["One.", "Last."]  # the list's first item keeps with its second
     assert isinstance(body[2], layout.Spacer) and body[2].keep_with_next
+
+
+@pytest.mark.parametrize(
+    ("loose", "bound"),
+    [
+        ("Baku, 12 September 2025", "Baku, 12\u00a0September 2025"),
+        ("on September 12, 2025", "on September\u00a012, 2025"),
+        ("«11» января 2022 г. № 439", "«11»\u00a0января 2022 г. №\u00a0439"),
+        ("11-nji ýanwar 2022", "11-nji\u00a0ýanwar 2022"),
+        ("2002. szeptember 17.", "2002. szeptember\u00a017."),
+        ("5 countries and 12 delegations", "5 countries and 12 delegations"),
+    ],
+)
+def test_day_and_month_and_numero_are_bound(loose: str, bound: str) -> None:
+    assert bind_spaces(loose) == bound
+    assert unbind_spaces(bound) == loose
+    assert unbind_spaces("a\u00a0b 12\u00a0September") == "a\u00a0b 12 September"  # a source's own stays
+
+
+def test_both_files_bind_and_the_docx_reads_back_loose() -> None:
+    text = "The meeting held on 12 September 2025 adopted decision № 439."
+    document = Document(Meta(title="Decision", language="en"), (TextBlock("paragraph", plain(text)),))
+    outputs = render_outputs(document, Options(template=find_template("statement"), formats=("pdf", "docx")))
+    word = docx.Document(io.BytesIO(outputs["docx"]))
+    assert any("12\u00a0September" in p.text and "№\u00a0439" in p.text for p in word.paragraphs)
+    assert docxfile.read(outputs["docx"], "copy.docx") == document
+    body = render_layout(document, find_template("statement")).body
+    assert any("12\u00a0September" in p.text() for p in layout.walk_paragraphs(body))

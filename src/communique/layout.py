@@ -62,6 +62,7 @@ from typing import Any, Literal, TypeAlias, get_args
 
 from lxml import etree
 
+from communique.composition import bind_spaces
 from communique.errors import CommuniqueError
 from communique.numbering import format_number
 
@@ -853,7 +854,11 @@ def _merge_runs(runs: Iterator[Run]) -> Iterator[Run]:
                 merged[i - 1] = replace(merged[i - 1], text=merged[i - 1].text.rstrip(" "))
             if i + 1 < len(merged) and merged[i + 1].field is None:
                 merged[i + 1] = replace(merged[i + 1], text=merged[i + 1].text.lstrip(" "))
-    yield from (run for run in merged if run.text or run.field)
+    yield from (
+        replace(run, text=bind_spaces(run.text)) if run.field is None else run
+        for run in merged
+        if run.text or run.field
+    )
 
 
 def parse_layout(

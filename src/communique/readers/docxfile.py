@@ -37,6 +37,7 @@ from typing import Any
 
 from lxml import etree
 
+from communique.composition import unbind_spaces
 from communique.errors import CommuniqueError
 from communique.layout import ListFormat
 from communique.model import (
@@ -486,6 +487,8 @@ class _Reader:
                     continue
                 if text is None:
                     continue
+                if self.ours:  # our writer bound dates and "№ 439" with no-break spaces
+                    text = unbind_spaces(text)
                 out.append(Inline(_run_kind(node.find(_w("rPr")), text, href), text, href))
         return _tidy(out)
 
@@ -808,7 +811,7 @@ def _date(created: str | None) -> str | None:
 
 
 def _place_from_dateline(line: str, date: str | None, language: str | None) -> str | None:
-    written = format_date(date, language) if date else ""
+    written = unbind_spaces(format_date(date, language)) if date else ""  # read as the runs were
     if written and line == written:
         return None
     if written and line.endswith(", " + written):
