@@ -3,6 +3,7 @@ no line broken between a day and its month or after "№"."""
 
 from __future__ import annotations
 
+import copy
 import io
 import shutil
 import subprocess
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import docx
 import pytest
+from docx.oxml.ns import qn
 
 from communique import layout
 from communique.composition import bind_spaces, unbind_spaces
@@ -141,3 +143,40 @@ def test_both_files_bind_and_the_docx_reads_back_loose() -> None:
     assert docxfile.read(outputs["docx"], "copy.docx") == document
     body = render_layout(document, find_template("statement")).body
     assert any("12\u00a0September" in p.text() for p in layout.walk_paragraphs(body))
+
+
+def _operative(numbers: range) -> ListBlock:
+    return ListBlock(
+        "numbered_list",
+        tuple(ListItem(f"{n}.", (TextBlock("paragraph", plain(f"Operative paragraph {n}.")),)) for n in numbers),
+    )
+
+
+def test_word_renumbers_operative_paragraphs_across_headings(tmp_path: Path) -> None:
+    """Operative paragraphs split by a heading are one Word list: a paragraph
+    inserted in the first part renumbers the second, in LibreOffice's rendering."""
+    for tool in ("pdftotext", "soffice"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed")
+    blocks = (_operative(range(1, 3)), TextBlock("heading", plain("Section II")), _operative(range(3, 5)))
+    document = Document(Meta(title="Resolution", language="en"), blocks)
+    data = render_outputs(document, Options(template=find_template("statement"), formats=("docx",)))["docx"]
+    assert docxfile.read(data, "copy.docx") == document
+    word = docx.Document(io.BytesIO(data))
+    items = [p for p in word.paragraphs if p.text.startswith("Operative paragraph")]
+    num_ids = {p._p.pPr.numPr.numId.val for p in items if p._p.pPr is not None and p._p.pPr.numPr is not None}
+    assert len(items) == 4 and len(num_ids) == 1
+    inserted = copy.deepcopy(items[0]._p)
+    items[0]._p.addnext(inserted)
+    for text in inserted.iter(qn("w:t")):
+        text.text = ""
+    next(inserted.iter(qn("w:t"))).text = "Inserted paragraph."
+    word.save(str(tmp_path / "edited.docx"))
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(tmp_path / "edited.docx")],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    text = " ".join(line for page in _page_lines(tmp_path / "edited.pdf") for line in page)
+    assert "2. Inserted paragraph." in text or "2.\tInserted paragraph." in text, text
+    assert "5. Operative paragraph 4." in text, text
