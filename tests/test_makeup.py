@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import io
+import random
 import shutil
 import subprocess
 from pathlib import Path
@@ -19,6 +20,8 @@ from communique.model import Document, ListBlock, ListItem, Meta, TextBlock, pla
 from communique.publish import Options, render_outputs
 from communique.readers import docxfile
 from communique.render import find_template, render_layout
+
+from .test_parity import _parity
 
 INTRODUCTION = "The Council instructs the relevant ministries to:"
 FILLER = "The Council recalls its earlier decisions on the matter and the reports it received."
@@ -180,3 +183,45 @@ def test_word_renumbers_operative_paragraphs_across_headings(tmp_path: Path) -> 
     text = " ".join(line for page in _page_lines(tmp_path / "edited.pdf") for line in page)
     assert "2. Inserted paragraph." in text or "2.\tInserted paragraph." in text, text
     assert "5. Operative paragraph 4." in text, text
+
+
+def _long_markdown(seed: int) -> str:
+    """Operative paragraphs split by headings, each section with an
+    introduction and a nested list: the keeps decide several page breaks."""
+    rng = random.Random(seed)
+    words = (
+        "the council recalls its resolutions on cooperation and reaffirms commitment to sovereignty "
+        "territorial integrity of member states welcomes progress report secretary general"
+    ).split()
+
+    def sentence(low: int, high: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(low, high))).capitalize()
+
+    lines = ["---", "title: Declaration on regional cooperation", "language: en", "place: Baku", "---", ""]
+    number = 1
+    for section in range(1, 5):
+        lines += [f"## Section {section}", ""]
+        for _ in range(4):
+            lines += [f"{number}. {sentence(30, 70)}.", ""]
+            number += 1
+        lines += [f"{sentence(10, 20)} decided to:", "", f"1. {sentence(8, 15)};", f"   1. {sentence(8, 12)};"]
+        lines += [f"   2. {sentence(8, 12)};", f"2. {sentence(8, 15)}.", "", f"{sentence(40, 80)}.", ""]
+    return "\n".join(lines)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seed", [4, 5])
+def test_keeps_break_pages_alike_in_both_files(seed: int, tmp_path: Path) -> None:
+    """Word keeps a paragraph with the first lines of the next, not its whole:
+    our PDF does the same, so LibreOffice breaks the pages where we do."""
+    for tool in ("pdftotext", "pdfinfo", "soffice"):
+        if shutil.which(tool) is None:
+            pytest.skip(f"{tool} is not installed")
+    source = tmp_path / f"long-{seed}.md"
+    source.write_text(_long_markdown(seed), encoding="utf-8")
+    result = _parity().parity_of(source, tmp_path / "work")
+    assert result.our_pages == result.office_pages >= 3
+    assert result.agreement >= 0.95, "\n".join(result.missing)
+    ours, office = (_page_lines(tmp_path / "work" / side / f"long-{seed}.pdf") for side in ("ours", "office"))
+    assert [page[0] for page in ours] == [page[0] for page in office]  # every page starts with the same line
+    assert not _stranded(tmp_path / "work" / "ours" / f"long-{seed}.pdf")

@@ -130,6 +130,7 @@ def _render(layout: Layout, tagged: bool) -> tuple[bytes, Element]:
         bottomPadding=0,
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.keepTogetherClass = KeepWithNextLines
 
     def decorate(canvas: Canvas, number: int, total: int) -> None:
         _draw_margin_blocks(canvas, layout, styles, number, total)
@@ -306,6 +307,24 @@ def _list(
                     empty = Paragraph(style=_first_style(layout), runs=())
                     hanging = list_style.hanging
                     yield _paragraph(empty, layout, styles, text_indent, tags, label, hanging, label_element)
+
+
+class KeepWithNextLines(KeepTogether):  # type: ignore[misc]
+    """Keep-with-next as Word and LibreOffice do it: the kept blocks go to
+    the next page only when they and the first lines of the block they keep
+    with do not fit (two lines, or the whole of a paragraph of three lines or
+    fewer, since widow and orphan control forbid a smaller piece); reportlab's
+    own KeepTogether would ask for the whole of that block."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        size: tuple[float, float] = super().wrap(available_width, available_height)
+        last = self._content[-1]
+        if len(self._content) > 1 and isinstance(last, RLParagraph):
+            height = last.wrap(available_width, available_height)[1]
+            lines = len(getattr(last.blPara, "lines", ()))
+            if lines > 3:
+                self._H -= height - 2 * last.style.leading
+        return size
 
 
 class RowFlowable(Flowable):  # type: ignore[misc]
