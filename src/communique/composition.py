@@ -12,8 +12,9 @@ from communique.readers.dates import month_number
 
 NBSP = "\u00a0"
 # A day and its month word ("12 September", "«11» января", "11-nji ýanwar"),
-# a month word and its day ("September 12", "szeptember 17"), and "№ 439".
-_DAY_MONTH = re.compile(r"(?<![\d.,])(\d{1,2}(?:st|nd|rd|th|-[^\W\d_]{1,5}|\.)?[»\"”]?) ([^\W\d_]+)")
+# not the end of a range ("18-19 Nisan", where a line may break after the
+# hyphen), a month word and its day ("September 12", "szeptember 17"), and "№ 439".
+_DAY_MONTH = re.compile(r"(?<![\d.,\-–])(\d{1,2}(?:st|nd|rd|th|-[^\W\d_]{1,5}|\.)?[»\"”]?) ([^\W\d_]+)")
 _MONTH_DAY = re.compile(r"([^\W\d_]+) (\d{1,2})(?![\d.,]\d)")
 _NUMERO = re.compile(r"№ (?=\d)")
 

@@ -487,9 +487,9 @@ class _Reader:
                     continue
                 if text is None:
                     continue
-                if self.ours:  # our writer bound dates and "№ 439" with no-break spaces
-                    text = unbind_spaces(text)
                 out.append(Inline(_run_kind(node.find(_w("rPr")), text, href), text, href))
+        if self.ours:  # our writer bound dates and "№ 439" with no-break spaces
+            return tuple(replace(run, text=unbind_spaces(run.text)) for run in _tidy(out))
         return _tidy(out)
 
     def _template_text(self, run: etree._Element) -> bool:
