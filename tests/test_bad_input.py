@@ -127,3 +127,35 @@ def test_an_archived_pdf_source_inflates_only_so_far(monkeypatch: pytest.MonkeyP
     with pytest.raises(CommuniqueError, match="over 500 bytes") as caught:
         pdffile.read(pdf, "archived.pdf")
     assert caught.value.file == "archived.pdf"
+
+
+def test_a_failed_build_keeps_the_previous_build(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the second output cannot be put in place, the first output's
+    previous version is back under its name and the second is untouched."""
+    pdf, docx_file = tmp_path / "b.pdf", tmp_path / "b.docx"
+    pdf.write_bytes(b"old pdf")
+    docx_file.write_bytes(b"old docx")
+    real_replace = os.replace
+    calls: list[object] = []
+
+    def failing_second(source: object, target: object) -> None:
+        calls.append(target)
+        if len(calls) == 2:
+            raise PermissionError(13, "Permission denied", str(target))
+        real_replace(source, target)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", failing_second)
+    with pytest.raises(CommuniqueError, match="Permission denied"):
+        write_together({pdf: b"new pdf", docx_file: b"new docx"})
+    monkeypatch.setattr(os, "replace", real_replace)
+    assert pdf.read_bytes() == b"old pdf"
+    assert docx_file.read_bytes() == b"old docx"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.docx", "b.pdf"]
+
+
+def test_a_build_replaces_the_previous_build(tmp_path: Path) -> None:
+    pdf = tmp_path / "b.pdf"
+    pdf.write_bytes(b"old pdf")
+    write_together({pdf: b"new pdf", tmp_path / "b.docx": b"new docx"})
+    assert pdf.read_bytes() == b"new pdf"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.docx", "b.pdf"]

@@ -30,7 +30,9 @@ Blocks: `<p style=".." [lang="ru"]>inline</p>`, `<list style=".." start="1"
 `<image src=".." width="40mm" height=".." align=".." alt=".."/>` (PNG or
 JPEG, inside the template's folder), `<rule thickness="0.5pt" color="#.."
 space-before=".." space-after=".."/>`, `<spacer height="12pt"/>`,
-`<page-break/>`, and two for official layouts:
+`<page-break/>`, and two for official layouts (`keep-with-previous="true"` on a
+`<p>`, `<row>` or `<grid>` keeps it on the page of the paragraph before it:
+signatures, a closing formula, a meeting-and-date line):
 
 - `<row style=".."><left>inline</left><center>inline</center><right>inline</right></row>`:
   one line with a left, a centred and a right part ("Sayı: …" left, the date
@@ -60,6 +62,7 @@ from typing import Any, Literal, TypeAlias, get_args
 
 from lxml import etree
 
+from communique.composition import bind_spaces
 from communique.errors import CommuniqueError
 from communique.numbering import format_number
 
@@ -128,10 +131,14 @@ class Run:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """A paragraph; `keep_with_next` keeps it on the page of the block after
+    it whatever its style says (set by `apply_keeps`)."""
+
     style: str
     runs: tuple[Run, ...]
     line: int = 0
     lang: str | None = None
+    keep_with_next: bool = False
 
     def text(self) -> str:
         return "".join(run.text for run in self.runs if run.field is None)
@@ -201,6 +208,7 @@ class Rule:
 @dataclass(frozen=True)
 class Spacer:
     height: float
+    keep_with_next: bool = False
 
 
 @dataclass(frozen=True)
@@ -296,6 +304,55 @@ class Layout:
         """What an image shows, for a screen reader: its own alt text, else
         the issuer's name (a letterhead logo); empty for a decoration."""
         return image.alt or self.info.author
+
+
+# ---------------------------------------------------------------- keeps
+
+
+def introduces(paragraph: Paragraph) -> bool:
+    """A paragraph that announces what follows ("… who said:", "Instruct
+    the ministries to:") ends in a colon, perhaps before a closing mark."""
+    return paragraph.text().rstrip().rstrip('"»”’)').endswith(":")
+
+
+def apply_keeps(blocks: tuple[LayoutBlock, ...]) -> tuple[LayoutBlock, ...]:
+    """The page make-up rules both writers follow, as `keep_with_next` flags:
+    an introduction ending in ":" stays with what follows; a list's first two
+    items stay together (so with their introduction). A block the template
+    marks `keep-with-previous` (signatures, a closing) is handled by
+    `keep_before`."""
+    out = [_keep_list(b) if isinstance(b, List) else b for b in blocks]
+    for index, block in enumerate(out[:-1]):
+        if isinstance(block, Paragraph) and introduces(block):
+            out[index] = replace(block, keep_with_next=True)
+    return tuple(out)
+
+
+def keep_before(blocks: list[LayoutBlock]) -> None:
+    """Keep the last paragraph (or list) in `blocks`, and the spacers after
+    it, with the block about to follow, so no page starts with it alone."""
+    for index in range(len(blocks) - 1, -1, -1):
+        block = blocks[index]
+        if isinstance(block, Spacer):
+            blocks[index] = replace(block, keep_with_next=True)
+            continue
+        if isinstance(block, Paragraph):
+            blocks[index] = replace(block, keep_with_next=True)
+        elif isinstance(block, List) and block.items and block.items[-1].blocks:
+            *items, last = block.items
+            inner = list(last.blocks)
+            keep_before(inner)
+            blocks[index] = replace(block, items=(*items, ListItem(tuple(inner))))
+        return
+
+
+def _keep_list(block: List) -> List:
+    """A list whose first item keeps with the second, at every depth."""
+    items = [ListItem(apply_keeps(item.blocks)) for item in block.items]
+    if len(items) >= 2 and items[0].blocks and isinstance(items[0].blocks[-1], Paragraph):
+        last = items[0].blocks[-1]
+        items[0] = ListItem((*items[0].blocks[:-1], replace(last, keep_with_next=True)))
+    return replace(block, items=tuple(items))
 
 
 def _pick(parts: dict[PageSet, tuple[LayoutBlock, ...]], first_page: bool) -> tuple[LayoutBlock, ...]:
@@ -397,9 +454,9 @@ _PAGE_FIELDS = {"page-number", "page-count"}
 _NOT_IN_MARGINS = {"list", "page-break", "grid"}
 _ROW_PARTS = ("left", "center", "right")
 _BLOCK_ATTRS: dict[str, set[str]] = {
-    "p": {"style", "lang"},
-    "row": {"style", "lang"},
-    "grid": {"columns", "widths"},
+    "p": {"style", "lang", "keep-with-previous"},
+    "row": {"style", "lang", "keep-with-previous"},
+    "grid": {"columns", "widths", "keep-with-previous"},
     "list": {"style", "start", "format", "label", "bullet"},
     "item": set(),
     "image": {"src", "width", "height", "align", "alt"},
@@ -490,7 +547,7 @@ class _Parser:
             else:
                 raise self.fail(child, f"unknown element <{child.tag}> in <document>", f"<{child.tag}")
         info = replace(info, properties=tuple(properties))
-        return Layout(page, info, self.styles, self.list_styles, headers, footers, body)
+        return Layout(page, info, self.styles, self.list_styles, headers, footers, apply_keeps(body))
 
     def page_setup(self, root: etree._Element) -> PageSetup:
         size = root.get("size", "A4")
@@ -532,6 +589,8 @@ class _Parser:
             raise self.fail(node, f"text directly inside <{node.tag}>: put it in a <p>")
         out: list[LayoutBlock] = []
         for child in self.children(node):
+            if child.get("keep-with-previous") == "true":
+                keep_before(out)
             out.append(self.block(child))
             if (child.tail or "").strip():
                 raise self.fail(child, f"text after <{child.tag}> inside <{node.tag}>: put it in a <p>")
@@ -795,7 +854,11 @@ def _merge_runs(runs: Iterator[Run]) -> Iterator[Run]:
                 merged[i - 1] = replace(merged[i - 1], text=merged[i - 1].text.rstrip(" "))
             if i + 1 < len(merged) and merged[i + 1].field is None:
                 merged[i + 1] = replace(merged[i + 1], text=merged[i + 1].text.lstrip(" "))
-    yield from (run for run in merged if run.text or run.field)
+    yield from (
+        replace(run, text=bind_spaces(run.text)) if run.field is None else run
+        for run in merged
+        if run.text or run.field
+    )
 
 
 def parse_layout(

@@ -117,8 +117,11 @@ def _warnings() -> Iterator[list[str]]:
 
 
 def write_together(files: dict[Path, bytes]) -> None:
-    """Write all files or none: temporary files first, then renames."""
+    """Write all files or none: temporary files first, then renames. The
+    previous build's files are kept aside (hard links) until every rename
+    has succeeded, so a failed build leaves them exactly as they were."""
     temporaries: dict[Path, Path] = {}
+    previous: dict[Path, Path] = {}  # target → the previous build's file, kept aside
     try:
         for target, data in files.items():
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -129,18 +132,40 @@ def write_together(files: dict[Path, bytes]) -> None:
                 stream.flush()
                 os.fsync(stream.fileno())
             os.chmod(name, 0o644)
-        renamed: list[Path] = []
-        try:
-            for target, temporary in temporaries.items():
-                os.replace(temporary, target)
-                renamed.append(target)
-        except OSError:
-            for target in renamed:  # outputs appear together or not at all
-                target.unlink(missing_ok=True)
-            raise
+        for target in files:
+            if target.is_file():
+                previous[target] = _keep_aside(target)
+        _rename_together(temporaries, previous)
     except OSError as err:
         where = str(err.filename) if err.filename else None
         raise CommuniqueError(f"cannot write output: {err.strerror or err}", file=where) from None
     finally:
-        for temporary in temporaries.values():
-            temporary.unlink(missing_ok=True)
+        for path in (*temporaries.values(), *previous.values()):
+            path.unlink(missing_ok=True)
+
+
+def _keep_aside(target: Path) -> Path:
+    """A second name for `target` beside it (a hard link, so the file stays
+    in place under its own name while the build is written)."""
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".previous", dir=target.parent)
+    os.close(handle)
+    os.unlink(name)
+    os.link(target, name)
+    return Path(name)
+
+
+def _rename_together(temporaries: dict[Path, Path], previous: dict[Path, Path]) -> None:
+    """Rename each temporary onto its target; on a failure put back what the
+    targets held before (the previous build's file, or nothing)."""
+    renamed: list[Path] = []
+    try:
+        for target, temporary in temporaries.items():
+            os.replace(temporary, target)
+            renamed.append(target)
+    except OSError:
+        for target in renamed:
+            if target in previous:
+                os.replace(previous.pop(target), target)
+            else:
+                target.unlink(missing_ok=True)
+        raise

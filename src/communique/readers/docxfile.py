@@ -38,6 +38,7 @@ from typing import Any
 
 from lxml import etree
 
+from communique.composition import unbind_spaces
 from communique.errors import CommuniqueError
 from communique.layout import ListFormat
 from communique.model import (
@@ -557,6 +558,8 @@ class _Reader:
                 if kind != "footnote_ref" and _superscript(rpr):
                     text = wordchars.superscript(text) or text
                 out.append(Inline(kind, text, href))
+        if self.ours:  # our writer bound dates and "№ 439" with no-break spaces
+            return tuple(replace(run, text=unbind_spaces(run.text)) for run in _tidy(out))
         return _tidy(out)
 
     def _template_text(self, run: etree._Element) -> bool:
@@ -971,7 +974,7 @@ def _date(created: str | None) -> str | None:
 
 
 def _place_from_dateline(line: str, date: str | None, language: str | None) -> str | None:
-    written = format_date(date, language) if date else ""
+    written = unbind_spaces(format_date(date, language)) if date else ""  # read as the runs were
     if written and line == written:
         return None
     if written and line.endswith(", " + written):

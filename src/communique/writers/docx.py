@@ -84,6 +84,14 @@ class _WordList:
     num_id: int
     levels: dict[int, tuple[ooxml.ListLevel, int]] = field(default_factory=dict)  # ilvl → (level, start)
     counting: set[int] = field(default_factory=set)  # levels counting on since their last restart
+    top_items: int = 0  # items numbered on level 0 so far
+
+    def continues(self, level: ooxml.ListLevel, start: int) -> bool:
+        """Whether a top-level list numbered `level` from `start` goes on
+        counting this one (operative paragraphs split by headings), so it
+        joins this Word list and Word renumbers both after an insertion."""
+        first = self.levels.get(0)
+        return first is not None and first[0] == level and first[1] + self.top_items == start
 
     def admits(self, ilvl: int, level: ooxml.ListLevel, start: int) -> bool:
         """Whether a nested list can number on level `ilvl`: the level looks
@@ -94,6 +102,8 @@ class _WordList:
     def numbered(self, ilvl: int) -> None:
         """An item numbered on level `ilvl`: deeper levels restart, as in Word."""
         self.counting = {d for d in self.counting if d < ilvl} | {ilvl}
+        if ilvl == 0:
+            self.top_items += 1
 
 
 class _DocxBuilder:
@@ -293,7 +303,9 @@ class _DocxBuilder:
             elif isinstance(block, Rule):
                 container.add_paragraph(style=self._rule_style(block))
             elif isinstance(block, Spacer):
-                container.add_paragraph(style=self._spacer_style(block.height))
+                spacer = container.add_paragraph(style=self._spacer_style(block.height))
+                if block.keep_with_next:
+                    ooxml.set_ordered(spacer._p.get_or_add_pPr(), ooxml.element("w:keepNext"))
             elif isinstance(block, PageBreak):
                 container.add_paragraph(style=self._page_break_style())
             else:  # pragma: no cover - the layout parser admits nothing else
@@ -310,6 +322,8 @@ class _DocxBuilder:
         paragraph: WordParagraph = container.add_paragraph(style=style)
         if num_id is not None:
             ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.numbering_reference(num_id, depth))
+        if block.keep_with_next and not self.layout.styles[block.style].keep_with_next:
+            ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.element("w:keepNext"))
         for run in block.runs:
             self._run(paragraph, run, block.lang)
         return paragraph
@@ -395,12 +409,16 @@ class _DocxBuilder:
         level = ooxml.ListLevel(style.format, style.label, style.bullet, text_indent, style.hanging, font)
         ilvl = min(depth, ooxml.DEEPEST_LEVEL)
         word_list = parent
-        if word_list is None or not word_list.admits(ilvl, level, block.start):
+        if parent is None:  # a top-level list goes on with the last one it continues
+            word_list = next((w for w in reversed(self.word_lists) if w.continues(level, block.start)), None)
+            if word_list is not None:
+                word_list.counting = set()
+        if word_list is None or (word_list is parent and not word_list.admits(ilvl, level, block.start)):
             # A list of its own; it keeps the levels above for a Word user who promotes an item.
             above = {i: v for i, v in parent.levels.items() if i < ilvl} if parent else {}
             word_list = _WordList(len(self.word_lists) + 1, above)
             self.word_lists.append(word_list)
-        word_list.levels[ilvl] = (level, block.start)
+        word_list.levels.setdefault(ilvl, (level, block.start))
         for item in block.items:
             labelled = False
             for child in item.blocks:

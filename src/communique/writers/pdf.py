@@ -132,6 +132,7 @@ def _render(layout: Layout, tagged: bool) -> tuple[bytes, Element]:
         bottomPadding=0,
     )
     doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    doc.keepTogetherClass = KeepWithNextLines
 
     def decorate(canvas: Canvas, number: int, total: int) -> None:
         _draw_margin_blocks(canvas, layout, styles, number, total)
@@ -234,7 +235,9 @@ def _flowables(
             )
             yield mark(rule, tags.new(tag_for(element_name(block))))
         elif isinstance(block, Spacer):
-            yield mark(RLSpacer(1, block.height), tags.new(tag_for(element_name(block))))
+            spacer = mark(RLSpacer(1, block.height), tags.new(tag_for(element_name(block))))
+            spacer.keepWithNext = int(block.keep_with_next)
+            yield spacer
         elif isinstance(block, PageBreak):
             yield mark(RLPageBreak(), tags.new(tag_for(element_name(block))))
         else:  # pragma: no cover - the layout parser admits nothing else
@@ -274,9 +277,11 @@ def _paragraph(
         markup = "\u00a0"  # reportlab draws no label beside an empty paragraph
     if label:  # a <bullet> tag, not bulletText: reportlab draws bulletText raw, without markup or fallback fonts
         markup = f"<bullet>{_escape_label(label, layout.styles[block.style])}</bullet>{markup}"
-    flowable = mark(RLParagraph(markup, style), target, label_element if label else None)
+    flowable: Flowable = mark(RLParagraph(markup, style), target, label_element if label else None)
     if layout.styles[block.style].keep_together:
-        return KeepTogether([flowable])
+        flowable = KeepTogether([flowable])
+    if block.keep_with_next:
+        flowable.keepWithNext = 1
     return flowable
 
 
@@ -304,6 +309,24 @@ def _list(
                     empty = Paragraph(style=_first_style(layout), runs=())
                     hanging = list_style.hanging
                     yield _paragraph(empty, layout, styles, text_indent, tags, label, hanging, label_element)
+
+
+class KeepWithNextLines(KeepTogether):  # type: ignore[misc]
+    """Keep-with-next as Word and LibreOffice do it: the kept blocks go to
+    the next page only when they and the first lines of the block they keep
+    with do not fit (two lines, or the whole of a paragraph of three lines or
+    fewer, since widow and orphan control forbid a smaller piece); reportlab's
+    own KeepTogether would ask for the whole of that block."""
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        size: tuple[float, float] = super().wrap(available_width, available_height)
+        last = self._content[-1]
+        if len(self._content) > 1 and isinstance(last, RLParagraph):
+            height = last.wrap(available_width, available_height)[1]
+            lines = len(getattr(last.blPara, "lines", ()))
+            if lines > 3:
+                self._H -= height - 2 * last.style.leading
+        return size
 
 
 class RowFlowable(Flowable):  # type: ignore[misc]
