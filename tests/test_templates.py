@@ -359,3 +359,43 @@ def test_libreoffice_draws_each_example_like_our_pdf(name: str, tmp_path: Path) 
     result = _parity().parity_of(_example(name), tmp_path)
     assert result.our_pages == result.office_pages
     assert result.agreement >= 0.95, "\n".join(result.missing)
+
+
+def test_the_worked_example_of_a_ministry_letterhead(tmp_path: Path) -> None:
+    """TEMPLATES.md's worked example: emblem beside the header, own label and style."""
+    template = find_template(str(REPO / "examples" / "templates" / "our-ministry"))
+    document = readers.read(_example("official-letter"))
+    layout = render_layout(document, template)
+    header = layout.body[0]
+    assert isinstance(header, Grid)
+    image = header.rows[0][0][0]
+    assert image.alt == "Bakanlık amblemi" and image.src.name == "logo.png"  # type: ignore[union-attr]
+    assert layout.styles["Institution"].size == 13 and layout.styles["Body"].size == 12
+    assert any(
+        "Ayrıntılı bilgi için" in run.text for row in layout.footers["all"] if isinstance(row, Row) for run in row.right
+    )
+    docx = render_outputs(document, Options(template=template, formats=("docx",)))["docx"]
+    assert docxfile.read(docx, "copy.docx") == document
+    with zipfile.ZipFile(io.BytesIO(docx)) as package:
+        assert 'descr="Bakanlık amblemi"' in package.read("word/document.xml").decode("utf-8")
+
+
+def test_a_circular_carries_its_type_label_and_number() -> None:
+    document = readers.read(_example("official-letter"))
+    circular = document.with_meta(kind="circular", reference="2024/3", title="Resmî yazışmalarda birlik")
+    layout = render_layout(circular, choose_template(circular, Options()))
+    texts = [(p.style, p.text()) for p in walk_paragraphs(layout.body)]
+    assert ("Type label", "GENELGE") in texts and ("Circular number", "2024/3") in texts
+    assert not any(text == "Sayı" for _, text in texts)
+    assert docxfile.read(render_outputs(circular, Options(formats=("docx",)))["docx"], "c.docx") == circular
+
+
+def test_decree_text_with_its_own_place_and_date_gets_no_second_one() -> None:
+    document = readers.read(_example("decree"))
+    own = Document(
+        document.meta,
+        (*document.blocks, TextBlock("place_date", plain("Астана, Акорда")), TextBlock("reference", plain("№ 482"))),
+    )
+    layout = render_layout(own, find_template("decree"))
+    texts = [p.text() for p in walk_paragraphs(layout.body)]
+    assert texts.count("Астана, Акорда") == 1 and texts.count("№ 482") == 1

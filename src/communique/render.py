@@ -187,6 +187,8 @@ def document_properties(document: Document, template: Template) -> list[tuple[st
     field the core properties do not hold (lists and records as JSON)."""
     core = {"title", "issuer", "date", "language"}  # the reference too: an editor may rewrite keywords
     out = [("template", template.name)]
+    if template.parent is not None:  # a user's template: the reader takes its parent's table
+        out.append(("extends", template.parent.name))
     for name, value in meta_to_dict(document.meta).items():
         if name in core or name == "template" or value in (None, [], {}) or value == {"action": [], "information": []}:
             continue

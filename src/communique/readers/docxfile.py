@@ -425,7 +425,7 @@ class _Reader:
         self.core = package.xml(core_part)
         self.ours = any(_is_ours(s.name) for s in self.styles.values())
         self.custom = _custom_properties(package) if self.ours else {}
-        self.roles = template_roles(self.custom.get("template"))
+        self.roles = template_roles(self.custom.get("extends") or self.custom.get("template"))
 
     def _notes(self, part: str | None, kind: str) -> dict[str, etree._Element]:
         root = self.package.xml(part) if part else None
@@ -672,7 +672,7 @@ class _Reader:
         signatories …) under what the page and core properties say; a
         property that does not fit the model is left out."""
         given: dict[str, Any] = {}
-        for name in ({f.name for f in fields(Meta)} - {"template"}) & set(self.custom):
+        for name in ({f.name for f in fields(Meta)} - {"template", "extends"}) & set(self.custom):
             raw = self.custom[name]
             if name in META_LIST_FIELDS or name in META_RECORDS:
                 try:

@@ -182,7 +182,10 @@ class _DocxBuilder:
             self._paragraph_style(style)
         self._paragraph_style(Style(name=SPACER_STYLE, font=self.first_font, size=1, leading=1))
         self._paragraph_style(Style(name=RULE_STYLE, font=self.first_font, size=1, leading=1))
-        self._paragraph_style(Style(name=FIGURE_STYLE, font=self.first_font, size=12, leading=12, align="center"))
+        figure = Style(name=FIGURE_STYLE, font=self.first_font, size=12, leading=12, align="center")
+        figure_ppr = self._paragraph_style(figure)
+        # At least one line, as tall as the picture: an exact line height would crop it.
+        ooxml.set_ordered(figure_ppr, _at_least_one_line())
 
     def _paragraph_style(self, style: Style, based_on: str | None = None) -> etree._Element:
         """A Word paragraph style carrying every property of `style` (a
@@ -290,7 +293,11 @@ class _DocxBuilder:
             elif isinstance(block, Image):
                 style = FIGURE_STYLE
                 if block.align != "center":
-                    style = self._derived_style(f"{FIGURE_STYLE} {block.align}", FIGURE_STYLE, align=block.align)[0]
+                    style, ppr = self._derived_style(
+                        f"{FIGURE_STYLE} {block.align}", FIGURE_STYLE, size=12, leading=12, align=block.align
+                    )
+                    if ppr is not None:  # at least one line, as tall as the picture (see _styles)
+                        ooxml.set_ordered(ppr, _at_least_one_line())
                 paragraph = container.add_paragraph(style=style)
                 shape = paragraph.add_run().add_picture(
                     str(block.src),
@@ -533,6 +540,11 @@ def _base_package() -> bytes:
     saved = io.BytesIO()
     doc.save(saved)
     return saved.getvalue()
+
+
+def _at_least_one_line() -> etree._Element:
+    """Line spacing of at least one line: an inline picture sets the height."""
+    return ooxml.element("w:spacing", before="0", after="0", line="240", lineRule="atLeast")
 
 
 def _twips(points: float) -> int:

@@ -411,8 +411,23 @@ def _grid(block: Grid, layout: Layout, styles: dict[str, ParagraphStyle], tags: 
 def _cell(
     blocks: tuple[LayoutBlock, ...], layout: Layout, styles: dict[str, ParagraphStyle], tags: StructureBuilder
 ) -> Iterator[Flowable]:
+    """A grid cell's content with paragraph spacing as spacers: inside a cell
+    reportlab drops the first space before and the last space after and
+    merges the others, where Word adds every one."""
     with tags.element(tag_for("gridcell")):
-        yield from _flowables(blocks, layout, styles, 0.0, tags)
+        for block in blocks:
+            if not isinstance(block, Paragraph):
+                yield from _flowables((block,), layout, styles, 0.0, tags)
+                continue
+            style = layout.styles[block.style]
+            if style.space_before:
+                yield RLSpacer(1, style.space_before)
+            flat = ParagraphStyle(
+                name=f"{block.style} in a cell", parent=styles[block.style], spaceBefore=0, spaceAfter=0
+            )
+            yield _paragraph(block, layout, {**styles, block.style: flat}, 0.0, tags)
+            if style.space_after:
+                yield RLSpacer(1, style.space_after)
 
 
 def _first_style(layout: Layout) -> str:
