@@ -550,7 +550,8 @@ class _Reader:
                     text = _symbol_char(part.get(_w("char")))
                     font = part.get(_w("font")) or font
                 elif tag in ("drawing", "pict", "object"):
-                    text = _alt_text(part)
+                    # In our own copy every picture is the template's (the letterhead), not the document's.
+                    text = None if self.ours else _alt_text(part)
                 if text is None:
                     continue
                 text = self.characters(text, font)
