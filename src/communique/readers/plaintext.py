@@ -35,11 +35,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from itertools import pairwise
 from typing import Literal
 
+from communique import lexicons
 from communique.errors import CommuniqueError
+from communique.lexicons import fold
 from communique.model import (
     Block,
     Content,
@@ -53,7 +55,7 @@ from communique.model import (
     plain,
 )
 from communique.numbering import from_roman
-from communique.readers import dates
+from communique.readers import dates, grammar
 from communique.readers.decoding import clean_text, decode
 from communique.readers.language import guess_language
 from communique.readers.metadata_lines import (
@@ -95,31 +97,31 @@ def read_text(text: str) -> Document:
 
 def classify(paragraphs: list[str]) -> tuple[Meta, tuple[Block, ...]]:
     """Roles for already-split paragraphs (from plain text, or a foreign Word
-    file's paragraphs): the metadata and the blocks in reading order."""
+    file's paragraphs): the metadata and the blocks in reading order.
+
+    Footnotes and their marks are found first, so a recital ending ",1" is
+    still a recital; the frame (header lines, title, body, trailing lines)
+    is decoded over the document grammar (`grammar`); the body's lists and
+    roles follow from their labels and shapes."""
     units = [unit for p in paragraphs if (unit := as_unit(p))]
     if not units:
         return Meta(), ()
     units, footnotes = _split_footnotes(units)
     labels = [note.label for note in footnotes]
-    found = _Found()  # metadata, filled by the zones as they find it
-    head, start = _header(units, labels, found)
-    opening = dateline(units[start]) if start < len(units) else None
+    bare = [_strip_markers(unit, labels) for unit in units]
+    found = _Found()
+    frame = grammar.decode([_frame_features(bare, i) for i in range(len(bare))])
+    body_at = [i for i, role in enumerate(frame.roles) if role == "body"]
+    start, end = (body_at[0], body_at[-1] + 1) if body_at else (len(bare), len(bare))
+    head = _frame_blocks(bare[:start], frame.roles[:start], frame.confidence[:start], found)
+    opening = dateline(bare[start]) if start < len(bare) else None
     if opening is not None:  # "Istanbul, 12 November 2021 – The Council …"
         found.offer(place=opening[0], date=opening[1])
-    tail, end = _trailing(units, start, found)
-    body = _body(units[start:end])
-    blocks = tuple(_apply_refs(block, labels) for block in [*head, *body, *tail]) + tuple(footnotes)
-    meta = Meta(
-        kind=found.kind or "statement",
-        title=found.title,
-        subtitle=found.subtitle,
-        issuer=found.issuer,
-        language=guess_language("\n".join(paragraphs)),
-        reference=found.reference,
-        date=found.date,
-        place=found.place,
-    )
-    return meta, blocks
+    tail = _frame_blocks(bare[end:], frame.roles[end:], frame.confidence[end:], found)
+    body = _body(bare[start:end], list(frame.confidence[start:end]))
+    restored = _Restorer(units, bare)
+    blocks = tuple(_apply_refs(restored.block(block), labels) for block in [*head, *body, *tail]) + tuple(footnotes)
+    return found.meta(guess_language("\n".join(paragraphs))), blocks
 
 
 _WHITESPACE = re.compile(r"\s+")
@@ -480,6 +482,14 @@ def _apply_refs(block: Block, labels: Sequence[str]) -> Block:
 # ---------------------------------------------------------------- header
 
 
+_FIELD_OF_LABEL = {
+    fold(label): name
+    for name, labels in lexicons.combined().field_labels.items()
+    if name != "sender"
+    for label in labels
+}
+
+
 @dataclass
 class _Found:
     """Metadata found on the way, first finding wins."""
@@ -491,11 +501,50 @@ class _Found:
     reference: str | None = None
     date: str | None = None
     place: str | None = None
+    subject: str | None = None
+    addressee: str | None = None
+    related: str | None = None
+    attachments: str | None = None
+    distribution: str | None = None
+    meeting: str | None = None
+    signatories: list[str] = field(default_factory=list)
 
     def offer(self, *, reference: str | None = None, date: str | None = None, place: str | None = None) -> None:
         self.reference = self.reference or reference
         self.date = self.date or date
         self.place = self.place or place
+
+    def field(self, label: str, value: str) -> None:
+        """A labelled header field ("Konu: …", "Sayı: …", "Tárgy: …")."""
+        name, value = _FIELD_OF_LABEL.get(fold(label.strip())), value.strip()
+        if name == "reference":
+            self.offer(reference=value)
+        elif name == "date":
+            self.offer(date=dates.parse_date(value))
+        elif name in ("subject", "addressee", "related", "attachments", "distribution") and not getattr(self, name):
+            setattr(self, name, value)
+
+    def meta(self, language: str | None) -> Meta:
+        """The metadata, in the fields `Meta` has."""
+        known = {f.name for f in fields(Meta)}
+        values: dict[str, object] = {
+            "kind": self.kind or "statement",
+            "title": self.title,
+            "subtitle": self.subtitle,
+            "issuer": self.issuer,
+            "language": language,
+            "reference": self.reference,
+            "date": self.date,
+            "place": self.place,
+            "subject": self.subject,
+            "addressee": self.addressee,
+            "related": self.related,
+            "attachments": self.attachments,
+            "distribution": self.distribution,
+            "meeting": self.meeting,
+            "signatories": "; ".join(self.signatories) or None,
+        }
+        return Meta(**{name: value for name, value in values.items() if name in known})  # type: ignore[arg-type]
 
 
 def _looks_like_title(text: str) -> bool:
@@ -519,50 +568,35 @@ def _title_metadata(title: str, found: _Found) -> None:
     found.offer(reference=reference, date=date)
 
 
-def _meta_line_block(text: str, found: _Found) -> TextBlock | None:
-    """A reference or date line kept as a block (its data into `found`)."""
+def _meta_line_block(text: str, found: _Found) -> TextBlock:
+    """A metadata line above the body kept as a block (its data into
+    `found`): a reference or symbol, a date, a labelled field, a UN header
+    line, a meeting line, a masthead with its date, site chrome."""
     if is_reference_line(text):
         found.offer(reference=reference_of(text))
+        return TextBlock("reference", plain(text))
+    if _SYMBOL_LINE.fullmatch(text):
+        found.offer(reference=text)
+        return TextBlock("reference", plain(text))
+    decree = _DECREE_NUMBER.search(text)
+    if decree is not None:
+        number = text[decree.end() :].strip() or text.rsplit("№", 1)[-1].strip()
+        found.offer(reference=text.rsplit("№", 1)[-1].strip() or number, date=dates.parse_date(text))
         return TextBlock("reference", plain(text))
     line = date_line(text)
     if line is not None:
         found.offer(place=line[0], date=line[1])
         return TextBlock("place_date", plain(text))
-    if is_field_line(text):
-        found.offer(date=dates.parse_date(text.split(":", 1)[1]))
+    if ":" in text and (is_field_line(text) or _ANY_FIELD.fullmatch(text)):
+        found.field(*text.split(":", 1))
         return TextBlock("metadata", plain(text))
-    return None
-
-
-def _header(units: list[str], labels: Sequence[str], found: _Found) -> tuple[list[Block], int]:
-    """Blocks of the header zone and the index where the body starts: meta
-    lines, the issuer over a genre title ("Ministry …" over "Statement"),
-    the title, a subtitle, more meta lines."""
-    blocks: list[Block] = []
-    i = 0
-    while i < len(units) - 1 and (block := _meta_line_block(units[i], found)) is not None:
-        blocks.append(block)
-        i += 1
-    if i < len(units) - 2 and _is_issuer_line(units[i]) and genre_kind(units[i + 1]):
-        found.issuer = units[i]
-        i += 1
-    if i < len(units) - 1 and _looks_like_title(units[i]):
-        found.title = units[i]
-        found.kind = genre_kind(units[i])
-        _title_metadata(units[i], found)
-        i += 1
-        if i < len(units) - 1 and _is_subtitle(_strip_markers(units[i], labels), after_genre=bool(found.kind)):
-            found.subtitle = _strip_markers(units[i], labels)
-            i += 1
-    while i < len(units) - 1 and (block := _meta_line_block(units[i], found)) is not None:
-        blocks.append(block)
-        i += 1
-    # A headline may follow the date under a genre title: "Информационное
-    # сообщение" / "11.01.2022 18:35" / "О телефонном разговоре …".
-    if found.kind and not found.subtitle and i < len(units) - 1 and _is_subtitle(units[i], after_genre=True):
-        found.subtitle = _strip_markers(units[i], labels)
-        i += 1
-    return blocks, i
+    if _issuer_and_date(text):
+        first = dates.find_dates(text)[0]
+        found.offer(date=first.iso)
+        found.issuer = found.issuer or (text[: first.start] + text[first.end :]).strip(" ,–—-")
+    elif _MEETING.search(text):
+        found.meeting = found.meeting or text
+    return TextBlock("metadata", plain(text))
 
 
 def _is_issuer_line(text: str) -> bool:
@@ -591,59 +625,172 @@ def _is_subtitle(text: str, *, after_genre: bool) -> bool:
     return after_genre and word_count(text) >= 4 and _looks_like_title(text) and genre_kind(text) is None
 
 
-# ---------------------------------------------------------------- trailing zone
+# ---------------------------------------------------------------- the frame
+
+_LEXICON = lexicons.combined()
+_FOLDED_WEB = frozenset(fold(word.rstrip(":")) for word in _LEXICON.web_leftovers)
+_UN_HEADER = tuple((token, fold(token)) for token in _LEXICON.un_header)  # as written, folded
+_MEETING = re.compile("|".join(_LEXICON.meeting_patterns), re.IGNORECASE)
+_DECREE_NUMBER = re.compile("|".join(_LEXICON.reference_patterns), re.IGNORECASE)
+_ANY_FIELD = re.compile(
+    "(?:"
+    + "|".join(re.escape(label) for labels in _LEXICON.field_labels.values() for label in labels if len(label) > 2)
+    + r")\s?:\s*\S.*",
+    re.IGNORECASE,
+)
+# "SC/8215", "Press Release (2001) 093", "A/RES/80/45": a symbol alone, a
+# word or two around it at most.
+_SYMBOL_LINE = re.compile(r"[A-Z]{1,6}(?:/[A-Z0-9.()-]+)+(?:\s*\(\d{4}\))?|[A-Z][\w ]{2,30}\(\d{4}\)\s*\d{1,4}")
 
 
-def _trailing(units: list[str], start: int, found: _Found) -> tuple[list[Block], int]:
-    """Blocks of the trailing zone (closing formula, signature, place and
-    date, reference, metadata) and the index where it starts, scanning back
-    from the end to the last body paragraph."""
-    kinds: list[str] = []
-    j = len(units)
-    while j > start + 1:
-        text = units[j - 1]
-        following = kinds[0] if kinds else None
-        kind = _trailing_kind(text, following)
-        if kind is None:
-            break
-        kinds.insert(0, kind)
-        j -= 1
-        if kind == "closing_formula":
-            break
+def _is_web_leftover(text: str) -> bool:
+    """Site chrome: "Share", "Print", "Photo: …", a time stamp alone."""
+    folded = fold(text.strip(" |·•›>»"))
+    if folded in _FOLDED_WEB:
+        return True
+    head = folded.split(":", 1)[0]
+    return ":" in folded and head in _FOLDED_WEB and word_count(text) <= 12
+
+
+def _is_un_header(text: str) -> bool:
+    """A UN document's header line: "Distr.: General", "Original: English",
+    "Agenda item 98", "Eightieth session", "United Nations". A token in
+    lower case ("session") may end the line, one ending in ":" or "." may
+    open it, one before a number may open it, any other is the whole line."""
+    if word_count(text) > 8 or _ends_terminal(text.rstrip(".")):
+        return False
+    folded = fold(text).rstrip(" .")
+    for written, token in _UN_HEADER:
+        bare = token.rstrip(" .:")
+        if folded == bare or (written[:1].islower() and folded.endswith(" " + bare)):
+            return True
+        if token.endswith((":", ".")) and folded.startswith(token):
+            return True
+        if folded.startswith(bare + " ") and folded[len(bare) + 1 : len(bare) + 2].isdigit():
+            return True
+    return False
+
+
+def _issuer_and_date(text: str) -> bool:
+    """A masthead with a date: "Republic of Türkiye Ministry of Foreign
+    Affairs 24.02.2022"."""
+    found = dates.find_dates(text)
+    if len(found) != 1 or word_count(text) > 16 or _ends_terminal(text):
+        return False
+    rest = (text[: found[0].start] + text[found[0].end :]).strip(" ,–—-")
+    return bool(rest) and capitalised_share(rest, min_letters=4) >= 0.75 and not _labels(text)
+
+
+def _frame_features(units: list[str], i: int) -> dict[str, float]:
+    """What the grammar's roles weigh about line `i` (see weights.yaml)."""
+    text = units[i]
+    previous = units[i - 1] if i > 0 else None
+    following = units[i + 1] if i + 1 < len(units) else None
+    labelled = bool(_labels(text)) and not is_reference_line(text)
+    after_genre = previous is not None and genre_kind(previous) is not None
+    flags = {
+        "reference": is_reference_line(text) or bool(_SYMBOL_LINE.fullmatch(text)),
+        "date": date_line(text) is not None,
+        "field": is_field_line(text) or (bool(_ANY_FIELD.fullmatch(text)) and word_count(text) <= 20),
+        "un_header": _is_un_header(text),
+        "meeting": bool(_MEETING.search(text)) and word_count(text) <= 12,
+        "web": _is_web_leftover(text),
+        "decoration": is_decoration_line(text),
+        "issuer_date": _issuer_and_date(text) and date_line(text) is None,
+        "decree_number": bool(_DECREE_NUMBER.search(text)) and word_count(text) <= 10,
+        "issuer_over_genre": (
+            following is not None and _is_issuer_line(text) and genre_kind(following) is not None and i + 2 < len(units)
+        ),
+        "title": _looks_like_title(text),
+        "genre": genre_kind(text) is not None,
+        "subtitle_lower": _is_subtitle(text, after_genre=False),
+        "headline_under_genre": after_genre and _is_subtitle(text, after_genre=True),
+        "headline_after_date": any(genre_kind(u) for u in units[:i]) and _is_subtitle(text, after_genre=True),
+        "closing": is_closing_formula(text),
+        "signature": _is_signature_line(text, anchored=False),
+        "signature_loose": _is_signature_line(text, anchored=True),
+        "place_over_date": following is not None and is_place_line(text) and date_line(following) is not None,
+        "comma_over_name": (
+            following is not None
+            and word_count(text) <= 6
+            and text.endswith(",")
+            and _is_signature_line(following, anchored=True)
+        ),
+        "short_digits": _is_metadata_line(text),
+        "labelled": labelled,
+        "long": word_count(text) > 30,
+    }
+    return {name: 1.0 for name, on in flags.items() if on}
+
+
+# Frame roles that become blocks, and the block kind of each.
+_TRAILING_KINDS = {
+    "signature": "signature",
+    "place_date": "place_date",
+    "reference": "reference",
+    "trailing_meta": "metadata",
+    "closing_formula": "closing_formula",
+    "closing_before_signature": "closing_formula",
+}
+
+
+def _frame_blocks(units: list[str], roles: Sequence[str], confidence: Sequence[float], found: _Found) -> list[Block]:
+    """Blocks of the header or trailing lines (their data into `found`);
+    the issuer, title and subtitle go into `found` only."""
     blocks: list[Block] = []
-    for text, kind in zip(units[j:], kinds, strict=True):
-        if kind == "reference":
-            found.offer(reference=reference_of(text))
-        elif kind == "place_date":
-            line = date_line(text)
-            if line is not None:
-                found.offer(place=line[0], date=line[1])
+    for text, role, sure in zip(units, roles, confidence, strict=True):
+        if role == "issuer":
+            found.issuer = found.issuer or text
+        elif role == "title":
+            found.title = text
+            found.kind = genre_kind(text)
+            _title_metadata(text, found)
+        elif role in ("subtitle", "headline"):
+            if found.subtitle is None:
+                found.subtitle = text
             else:
-                found.offer(place=text.rstrip(" ,"))
-        blocks.append(TextBlock(kind, plain(text)))
-    return blocks, j
+                blocks.append(TextBlock("paragraph", plain(text), confidence=sure))
+        elif role in ("head_meta", "meta_after_title"):
+            blocks.append(replace(_meta_line_block(text, found), confidence=sure))
+        else:
+            kind = _TRAILING_KINDS[role]
+            if kind == "reference":
+                found.offer(reference=reference_of(text) or text)
+            elif kind == "place_date":
+                line = date_line(text)
+                if line is not None:
+                    found.offer(place=line[0], date=line[1])
+                else:
+                    found.offer(place=text.rstrip(" ,"))
+            elif kind == "signature":
+                found.signatories.append(_SIGNED_MARK.sub("", text, count=1))
+            blocks.append(TextBlock(kind, plain(text), confidence=sure))
+    return blocks
 
 
-def _trailing_kind(text: str, following: str | None) -> str | None:
-    if _labels(text) and not is_reference_line(text):
-        return None
-    if is_closing_formula(text):
-        return "closing_formula"
-    if is_reference_line(text):
-        return "reference"
-    if date_line(text) is not None:
-        return "place_date"
-    if following == "place_date" and is_place_line(text):
-        return "place_date"
-    if following == "signature" and word_count(text) <= 6 and text.endswith(","):
-        return "closing_formula"
-    if is_decoration_line(text):
-        return "metadata"
-    if _is_signature_line(text, anchored=following is not None):
-        return "signature"
-    if _is_metadata_line(text):
-        return "metadata"
-    return None
+class _Restorer:
+    """Puts the footnote marks back into the texts the roles were chosen on."""
+
+    def __init__(self, units: list[str], bare: list[str]) -> None:
+        self.originals: dict[str, str] = {}
+        for unit, stripped in zip(units, bare, strict=True):
+            if unit == stripped:
+                continue
+            self.originals.setdefault(stripped, unit)
+            unit_labels, bare_labels = _labels(unit), _labels(stripped)
+            if unit_labels and bare_labels:
+                self.originals.setdefault(bare_labels[0].body, unit_labels[0].body)
+
+    def block(self, block: Block) -> Block:
+        if not self.originals:
+            return block
+        if isinstance(block, TextBlock):
+            original = self.originals.get(block.text())
+            return replace(block, content=plain(original)) if original else block
+        if isinstance(block, ListBlock):
+            items = tuple(ListItem(item.label, tuple(self.block(b) for b in item.blocks)) for item in block.items)
+            return replace(block, items=items)
+        return block
 
 
 # ---------------------------------------------------------------- body: lists
@@ -654,10 +801,12 @@ class _OpenList:
     style: str
     value: int
     items: list[tuple[str, list[Block]]] = field(default_factory=list)
+    confidence: float = 1.0  # the least sure of its lines
 
     def close(self) -> ListBlock:
         kind: Literal["numbered_list", "bullet_list"] = "bullet_list" if self.value == 0 else "numbered_list"
-        return ListBlock(kind, tuple(ListItem(label, tuple(blocks)) for label, blocks in self.items))
+        items = tuple(ListItem(label, tuple(blocks)) for label, blocks in self.items)
+        return ListBlock(kind, items, confidence=self.confidence)
 
 
 @dataclass(frozen=True)
@@ -665,6 +814,7 @@ class _Plain:
     """A top-level paragraph whose role is decided once the lists are known."""
 
     text: str
+    confidence: float = 1.0
 
 
 class _ListBuilder:
@@ -698,7 +848,7 @@ class _ListBuilder:
                 return depth
         return None
 
-    def add_item(self, label: _Label, depth: int | None) -> None:
+    def add_item(self, label: _Label, depth: int | None, confidence: float) -> None:
         if depth is None:
             same = [d for d, open_list in enumerate(self.stack) if open_list.style == label.style]
             if same:
@@ -707,11 +857,13 @@ class _ListBuilder:
         else:
             self.close_to(depth + 1)
             self.stack[-1].value = label.value
-        self.stack[-1].items.append((label.text, [TextBlock("paragraph", plain(label.body))]))
+        self.stack[-1].items.append((label.text, [TextBlock("paragraph", plain(label.body), confidence=confidence)]))
+        self.stack[-1].confidence = min(self.stack[-1].confidence, confidence)
 
-    def add_to_item(self, depth: int, block: Block) -> None:
+    def add_to_item(self, depth: int, block: TextBlock) -> None:
         self.close_to(depth + 1)
         self.stack[-1].items[-1][1].append(block)
+        self.stack[-1].confidence = min(self.stack[-1].confidence, block.confidence or 0.0)
 
     def close_to(self, depth: int) -> None:
         while len(self.stack) > depth:
@@ -723,16 +875,17 @@ class _ListBuilder:
                 self.resume[open_list.style] = open_list.value
 
 
-def _build_lists(units: list[str]) -> list[Block | _Plain]:
+def _build_lists(units: list[str], confidence: list[float]) -> list[Block | _Plain]:
     builder = _ListBuilder()
     for index, text in enumerate(units):
+        sure = confidence[index]
         if _is_numbered_heading(text, units[index + 1 : index + 2]):
             builder.close_to(0)
-            builder.entries.append(TextBlock("heading", plain(text)))
+            builder.entries.append(TextBlock("heading", plain(text), confidence=sure))
             continue
         chosen = builder.choose(text)
         if chosen is not None:
-            builder.add_item(*chosen)
+            builder.add_item(*chosen, confidence=sure)
             continue
         # A paragraph between items continues the item before it; a heading
         # between them ends the list (numbering may resume after it).
@@ -741,9 +894,9 @@ def _build_lists(units: list[str]) -> list[Block | _Plain]:
             depth = _continued_depth(builder, units[index + 1 :])
         if depth is None:
             builder.close_to(0)
-            builder.entries.append(_Plain(text))
+            builder.entries.append(_Plain(text, sure))
         else:
-            builder.add_to_item(depth, TextBlock("paragraph", plain(text)))
+            builder.add_to_item(depth, TextBlock("paragraph", plain(text), confidence=sure))
     builder.close_to(0)
     return builder.entries
 
@@ -773,8 +926,8 @@ def _is_numbered_heading(text: str, following: list[str]) -> bool:
 # ---------------------------------------------------------------- body: roles
 
 
-def _body(units: list[str]) -> list[Block]:
-    entries = _build_lists(units)
+def _body(units: list[str], confidence: list[float]) -> list[Block]:
+    entries = _build_lists(units, confidence)
     n = len(entries)
 
     def text_at(i: int) -> str | None:
@@ -830,13 +983,21 @@ def _body(units: list[str]) -> list[Block]:
         elif i in recital_run:
             kind = "recital"
         elif _is_heading_shaped(text) and i + 1 < n:
-            kind = "heading"
+            kind = "metadata" if _looks_like_metadata(text) else "heading"
         elif first_op is not None and i > last_op:
             kind = "closing"
         else:
             kind = "paragraph"
-        blocks.append(TextBlock(kind, plain(text)))
+        blocks.append(TextBlock(kind, plain(text), confidence=entry.confidence))
     return blocks
+
+
+def _looks_like_metadata(text: str) -> bool:
+    """A short line that states a date, a reference, a meeting, a field or
+    a masthead: never a heading (fail safe, it goes to a metadata block)."""
+    features = _frame_features([text], 0)
+    metadata = ("reference", "date", "field", "un_header", "meeting", "web", "issuer_date", "decree_number")
+    return any(name in features for name in metadata) or _is_metadata_line(text)
 
 
 def _recital_run(text_at: Callable[[int], str | None], n: int, first_op: int | None) -> set[int]:
