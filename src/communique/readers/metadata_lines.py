@@ -109,7 +109,10 @@ def date_line(text: str) -> tuple[str | None, str] | None:
     if word_count(text) > 10:
         return None
     found = dates.find_dates(text)
-    if len(found) != 1 or dates.parse_date(text[found[0].start :]) is None:
+    if len(found) != 1:
+        return None
+    rest = text[found[0].start :]
+    if dates.parse_date(rest) is None and dates.parse_date(rest.rstrip(".")) is None:
         return None
     before = text[: found[0].start].strip()
     if not before or dates.is_weekday(before):  # "Tuesday, 11 January 2022"

@@ -366,6 +366,8 @@ def _is_signature_line(text: str, anchored: bool) -> bool:
     "(Signed)" mark. Alone (`anchored` False) it must look like a name or
     an office: initials, or capitalised words (short function words aside)."""
     text = _SIGNED_MARK.sub("", text, count=1)
+    if text.endswith(".") and word_count(text) <= 4 and any(len(w) >= 3 and w.isupper() for w in text.split()):
+        text = text[:-1]  # "Gurbanguly BERDIMUHAMEDOW."
     if not _is_short_line(text) or any(ch.isdigit() for ch in text) or not text[:1].isupper():
         return False
     if anchored:
@@ -578,10 +580,10 @@ def _meta_line_block(text: str, found: _Found) -> TextBlock:
     if _SYMBOL_LINE.fullmatch(text):
         found.offer(reference=text)
         return TextBlock("reference", plain(text))
-    decree = _DECREE_NUMBER.search(text)
-    if decree is not None:
-        number = text[decree.end() :].strip() or text.rsplit("№", 1)[-1].strip()
-        found.offer(reference=text.rsplit("№", 1)[-1].strip() or number, date=dates.parse_date(text))
+    if _is_number_line(text):  # "от 12 января 2022 года № 5"
+        stated = dates.find_dates(text)
+        number = text.rsplit("№", 1)[-1].split()[0].rstrip(".,")
+        found.offer(reference=number, date=stated[0].iso if stated else None)
         return TextBlock("reference", plain(text))
     line = date_line(text)
     if line is not None:
@@ -593,7 +595,7 @@ def _meta_line_block(text: str, found: _Found) -> TextBlock:
     if _issuer_and_date(text):
         first = dates.find_dates(text)[0]
         found.offer(date=first.iso)
-        found.issuer = found.issuer or (text[: first.start] + text[first.end :]).strip(" ,–—-")
+        found.issuer = found.issuer or text[: first.start].strip(" ,–—-")
     elif _MEETING.search(text):
         found.meeting = found.meeting or text
     return TextBlock("metadata", plain(text))
@@ -643,6 +645,31 @@ _ANY_FIELD = re.compile(
 _SYMBOL_LINE = re.compile(r"[A-Z]{1,6}(?:/[A-Z0-9.()-]+)+(?:\s*\(\d{4}\))?|[A-Z][\w ]{2,30}\(\d{4}\)\s*\d{1,4}")
 
 
+_GENRE_WORDS = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(re.escape(w) for words in _LEXICON.genres.values() for w in sorted(words, key=len, reverse=True))
+    + r")\w{0,3}(?!\w)",
+    re.IGNORECASE,
+)
+# A decree's or resolution's number line: "№ 164", with a date or a year.
+_NUMBER_SIGN = re.compile(r"№\s*\d")
+
+
+def _names_genre(text: str) -> bool:
+    """A short unpunctuated line naming the document's genre among other
+    words: "Azərbaycan Respublikası Prezidentinin Sərəncamı",
+    "Türkmenistanyň Prezidentiniň PERMANY"."""
+    return word_count(text) <= 12 and not _ends_terminal(text) and bool(_GENRE_WORDS.search(text))
+
+
+def _is_number_line(text: str) -> bool:
+    """ "Указ … от 8 апреля 2011 года № 3", "КР Өкмөтүнүн 2019-жылдын
+    5-декабрындагы № 662 токтому", "… 2021 жылғы 12 қаңтардағы № 164 өкімі."."""
+    if word_count(text) > 16 or not _NUMBER_SIGN.search(text):
+        return False
+    return bool(_DECREE_NUMBER.search(text) or dates.find_dates(text) or re.search(r"\b(?:19|20)\d\d\b", text))
+
+
 def _is_web_leftover(text: str) -> bool:
     """Site chrome: "Share", "Print", "Photo: …", a time stamp alone."""
     folded = fold(text.strip(" |·•›>»"))
@@ -677,7 +704,9 @@ def _issuer_and_date(text: str) -> bool:
     found = dates.find_dates(text)
     if len(found) != 1 or word_count(text) > 16 or _ends_terminal(text):
         return False
-    rest = (text[: found[0].start] + text[found[0].end :]).strip(" ,–—-")
+    if text[found[0].end :].strip(" .,–—-"):
+        return False  # the date ends a masthead line
+    rest = text[: found[0].start].strip(" ,–—-")
     return bool(rest) and capitalised_share(rest, min_letters=4) >= 0.75 and not _labels(text)
 
 
@@ -687,7 +716,7 @@ def _frame_features(units: list[str], i: int) -> dict[str, float]:
     previous = units[i - 1] if i > 0 else None
     following = units[i + 1] if i + 1 < len(units) else None
     labelled = bool(_labels(text)) and not is_reference_line(text)
-    after_genre = previous is not None and genre_kind(previous) is not None
+    after_genre = previous is not None and (genre_kind(previous) is not None or _names_genre(previous))
     flags = {
         "reference": is_reference_line(text) or bool(_SYMBOL_LINE.fullmatch(text)),
         "date": date_line(text) is not None,
@@ -697,12 +726,14 @@ def _frame_features(units: list[str], i: int) -> dict[str, float]:
         "web": _is_web_leftover(text),
         "decoration": is_decoration_line(text),
         "issuer_date": _issuer_and_date(text) and date_line(text) is None,
-        "decree_number": bool(_DECREE_NUMBER.search(text)) and word_count(text) <= 10,
+        "decree_number": _is_number_line(text),
         "issuer_over_genre": (
             following is not None and _is_issuer_line(text) and genre_kind(following) is not None and i + 2 < len(units)
         ),
         "title": _looks_like_title(text),
         "genre": genre_kind(text) is not None,
+        "names_genre": _names_genre(text),
+        "caps_line": text.isupper() and _looks_like_title(text) and word_count(text) >= 2,
         "subtitle_lower": _is_subtitle(text, after_genre=False),
         "headline_under_genre": after_genre and _is_subtitle(text, after_genre=True),
         "headline_after_date": any(genre_kind(u) for u in units[:i]) and _is_subtitle(text, after_genre=True),
@@ -959,6 +990,9 @@ def _body(units: list[str], confidence: list[float]) -> list[Block]:
     first_op = operative[0] if operative else None
     last_op = max((i for i in range(n) if is_list(i)), default=-1) if first_op is not None else -1
     quotes = _quote_positions([text_at(i) for i in range(n)])
+    # Fail safe: a lone short line is a paragraph; headings without a number
+    # need a text in sections (two or more of them) or capitals.
+    sectioned = sum(1 for i in range(n - 1) if (t := text_at(i)) is not None and _is_heading_shaped(t)) >= 2
     recital_run = _recital_run(text_at, n, first_op)
 
     blocks: list[Block] = []
@@ -983,7 +1017,9 @@ def _body(units: list[str], confidence: list[float]) -> list[Block]:
         elif i in recital_run:
             kind = "recital"
         elif _is_heading_shaped(text) and i + 1 < n:
-            kind = "metadata" if _looks_like_metadata(text) else "heading"
+            kind = (
+                "metadata" if _looks_like_metadata(text) else "heading" if sectioned or text.isupper() else "paragraph"
+            )
         elif first_op is not None and i > last_op:
             kind = "closing"
         else:
