@@ -121,6 +121,8 @@ def classify(paragraphs: list[str]) -> tuple[Meta, tuple[Block, ...]]:
     body = _body(bare[start:end], list(frame.confidence[start:end]))
     restored = _Restorer(units, bare)
     blocks = tuple(_apply_refs(restored.block(block), labels) for block in [*head, *body, *tail]) + tuple(footnotes)
+    if found.kind is None and any(block.kind == "lead_in" for block in body):
+        found.kind = "resolution"  # an organ line opens it: "The General Assembly,"
     return found.meta(guess_language("\n".join(paragraphs))), blocks
 
 
@@ -354,8 +356,17 @@ def _join(unit: str, line: str) -> str:
 # ---------------------------------------------------------------- line kinds
 
 
+# A footnote mark after final punctuation that no footnote explains (yet):
+# "… for 2024,1". The line still ends in its punctuation.
+_TRAILING_MARK = re.compile(r"(?<=[.,;:])(?:\d{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,2})$")
+
+
+def _without_mark(text: str) -> str:
+    return _TRAILING_MARK.sub("", text)
+
+
 def _is_short_line(text: str, max_words: int = 12) -> bool:
-    return word_count(text) <= max_words and len(text) <= 120 and not _ends_terminal(text)
+    return word_count(text) <= max_words and len(text) <= 120 and not _ends_terminal(_without_mark(text))
 
 
 _SIGNED_MARK = re.compile(r"\([^\W\d_]{1,12}\.?\)\s+")  # "(Signed) ", "(İmza) ", "(Подпись) "
@@ -395,7 +406,7 @@ def _is_organ_line(text: str) -> bool:
 
 
 def _is_recital_shaped(text: str) -> bool:
-    return text.endswith((",", ";")) and not _labels(text)
+    return _without_mark(text).endswith((",", ";")) and not _labels(text)
 
 
 def _is_heading_shaped(text: str) -> bool:
@@ -430,7 +441,7 @@ def _in_sequence(label: str, next_label: str) -> bool:
 def _glued_marker(labels: Sequence[str]) -> re.Pattern[str]:
     """Footnote markers glued to the end of a word: "Nations1", "Nations,1"."""
     alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
-    return re.compile(rf"(?:(?<=[^\W\d_])|(?<=[^\W\d_][.,;:)»”’\"]))({alternatives})(?![\w¹²³⁴⁵⁶⁷⁸⁹⁰])")
+    return re.compile(rf"(?:(?<=[^\W\d_])|(?<=[^\W_][.,;:)»”’\"]))({alternatives})(?![\w¹²³⁴⁵⁶⁷⁸⁹⁰])")
 
 
 def _split_footnotes(units: list[str]) -> tuple[list[str], list[Footnote]]:
@@ -550,6 +561,8 @@ class _Found:
 
 
 def _looks_like_title(text: str) -> bool:
+    if sum(ch.isalpha() for ch in text) < 3 or dates.month_number(text.strip(" .,")) is not None:
+        return False  # a bare number or a month: a date's pieces, as a web page shows them
     if _labels(text) or word_count(text) > 30 or len(text) > 250 or text.endswith((",", ";", ":")):
         return False
     if not _SENTENCE_END.search(text):
@@ -591,6 +604,8 @@ def _meta_line_block(text: str, found: _Found) -> TextBlock:
         return TextBlock("place_date", plain(text))
     if ":" in text and (is_field_line(text) or _ANY_FIELD.fullmatch(text)):
         found.field(*text.split(":", 1))
+        return TextBlock("metadata", plain(text))
+    if _is_un_masthead(text):
         return TextBlock("metadata", plain(text))
     if _issuer_and_date(text):
         first = dates.find_dates(text)[0]
@@ -652,7 +667,7 @@ _GENRE_WORDS = re.compile(
     re.IGNORECASE,
 )
 # A decree's or resolution's number line: "№ 164", with a date or a year.
-_NUMBER_SIGN = re.compile(r"№\s*\d")
+_NUMBER_SIGN = re.compile(r"(?:№|\bN[o°º]?\.?)\s*\d")
 
 
 def _names_genre(text: str) -> bool:
@@ -668,6 +683,29 @@ def _is_number_line(text: str) -> bool:
     if word_count(text) > 16 or not _NUMBER_SIGN.search(text):
         return False
     return bool(_DECREE_NUMBER.search(text) or dates.find_dates(text) or re.search(r"\b(?:19|20)\d\d\b", text))
+
+
+_UN_MARKS = re.compile("|".join(re.escape(mark) for mark in _LEXICON.un_header_marks), re.IGNORECASE)
+# A UN document's running header: its symbol, then its title ("A/RES/80/4 Necessity of …").
+_RUNNING_HEADER = re.compile(r"[A-Z]{1,6}(?:/[A-Z0-9.()-]+){2,}\s+\S")
+
+
+def _is_un_masthead(text: str) -> bool:
+    """A line of a UN masthead or running header, however its columns ran
+    together: "General Assembly Distr.: General 31 October 2025"."""
+    if word_count(text) > 40 or _ends_terminal(text):
+        return False
+    symbol = re.search(r"(?<!\S)[A-Z]{1,6}(?:/[A-Z0-9.()-]+){2,}(?!\S)", text)
+    return bool(_UN_MARKS.search(text) or _RUNNING_HEADER.match(text) or (symbol and word_count(text) <= 6)) or (
+        _is_un_header(text)
+    )
+
+
+def _is_date_piece(text: str) -> bool:
+    """A day, a month or a year alone on its line ("28", "Октябрь", "2015"):
+    a web page's date stamp written in pieces."""
+    bare = text.strip(" .,")
+    return (bare.isdigit() and len(bare) <= 4) or (word_count(bare) == 1 and dates.month_number(bare) is not None)
 
 
 def _is_web_leftover(text: str) -> bool:
@@ -721,8 +759,9 @@ def _frame_features(units: list[str], i: int) -> dict[str, float]:
         "reference": is_reference_line(text) or bool(_SYMBOL_LINE.fullmatch(text)),
         "date": date_line(text) is not None,
         "field": is_field_line(text) or (bool(_ANY_FIELD.fullmatch(text)) and word_count(text) <= 20),
-        "un_header": _is_un_header(text),
+        "un_header": _is_un_masthead(text),
         "meeting": bool(_MEETING.search(text)) and word_count(text) <= 12,
+        "meeting_date": bool(_MEETING.search(text)) and word_count(text) <= 12 and bool(dates.find_dates(text)),
         "web": _is_web_leftover(text),
         "decoration": is_decoration_line(text),
         "issuer_date": _issuer_and_date(text) and date_line(text) is None,
@@ -736,7 +775,9 @@ def _frame_features(units: list[str], i: int) -> dict[str, float]:
         "caps_line": text.isupper() and _looks_like_title(text) and word_count(text) >= 2,
         "subtitle_lower": _is_subtitle(text, after_genre=False),
         "headline_under_genre": after_genre and _is_subtitle(text, after_genre=True),
-        "headline_after_date": any(genre_kind(u) for u in units[:i]) and _is_subtitle(text, after_genre=True),
+        "headline_after_date": any(genre_kind(u) or _names_genre(u) for u in units[:i])
+        and _is_subtitle(text, after_genre=True),
+        "date_piece": _is_date_piece(text),
         "closing": is_closing_formula(text),
         "signature": _is_signature_line(text, anchored=False),
         "signature_loose": _is_signature_line(text, anchored=True),
@@ -789,10 +830,16 @@ def _frame_blocks(units: list[str], roles: Sequence[str], confidence: Sequence[f
                 found.offer(reference=reference_of(text) or text)
             elif kind == "place_date":
                 line = date_line(text)
+                stated = dates.find_dates(text)
                 if line is not None:
                     found.offer(place=line[0], date=line[1])
+                elif _MEETING.search(text) and stated:  # "22nd plenary meeting 29 October 2025"
+                    found.meeting = found.meeting or text[: stated[0].start].strip(" ,")
+                    found.offer(date=stated[0].iso)
                 else:
                     found.offer(place=text.rstrip(" ,"))
+            elif kind == "metadata" and _MEETING.search(text):
+                found.meeting = found.meeting or text
             elif kind == "signature":
                 found.signatories.append(_SIGNED_MARK.sub("", text, count=1))
             blocks.append(TextBlock(kind, plain(text), confidence=sure))
@@ -1002,7 +1049,9 @@ def _body(units: list[str], confidence: list[float]) -> list[Block]:
             continue
         text = entry.text
         previous = text_at(i - 1)
-        if i in quotes:
+        if _is_body_metadata(text):
+            kind = "metadata"
+        elif i in quotes:
             kind = "quote"
         elif is_chapeau(i):
             kind = "chapeau"
@@ -1017,9 +1066,13 @@ def _body(units: list[str], confidence: list[float]) -> list[Block]:
         elif i in recital_run:
             kind = "recital"
         elif _is_heading_shaped(text) and i + 1 < n:
-            kind = (
-                "metadata" if _looks_like_metadata(text) else "heading" if sectioned or text.isupper() else "paragraph"
-            )
+            following = text_at(i + 1) or ""
+            if _looks_like_metadata(text):
+                kind = "metadata"
+            elif (sectioned or text.isupper()) and not following[:1].islower():
+                kind = "heading"
+            else:
+                kind = "paragraph"  # fail safe: a lone short line, or a line broken before its end
         elif first_op is not None and i > last_op:
             kind = "closing"
         else:
@@ -1032,8 +1085,24 @@ def _looks_like_metadata(text: str) -> bool:
     """A short line that states a date, a reference, a meeting, a field or
     a masthead: never a heading (fail safe, it goes to a metadata block)."""
     features = _frame_features([text], 0)
-    metadata = ("reference", "date", "field", "un_header", "meeting", "web", "issuer_date", "decree_number")
+    metadata = (
+        "reference",
+        "date",
+        "field",
+        "un_header",
+        "meeting",
+        "web",
+        "issuer_date",
+        "decree_number",
+        "date_piece",
+    )
     return any(name in features for name in metadata) or _is_metadata_line(text)
+
+
+def _is_body_metadata(text: str) -> bool:
+    """A metadata line that a pasted PDF leaves inside the body: a UN
+    running header, a masthead line, site chrome."""
+    return _is_un_masthead(text) or _is_web_leftover(text)
 
 
 def _recital_run(text_at: Callable[[int], str | None], n: int, first_op: int | None) -> set[int]:
