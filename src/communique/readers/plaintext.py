@@ -439,9 +439,18 @@ def _in_sequence(label: str, next_label: str) -> bool:
 
 
 def _glued_marker(labels: Sequence[str]) -> re.Pattern[str]:
-    """Footnote markers glued to the end of a word: "Nations1", "Nations,1"."""
+    """Footnote markers glued to the end of a word: "Nations1", "Nations,1",
+    "79/7;1", "Treaty”,4"."""
     alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
-    return re.compile(rf"(?:(?<=[^\W\d_])|(?<=[^\W_][.,;:)»”’\"]))({alternatives})(?![\w¹²³⁴⁵⁶⁷⁸⁹⁰])")
+    after = '[.,;:)»”’"]'
+    return re.compile(
+        rf"(?:(?<=[^\W\d_])|(?<=[^\W_]{after})|(?<=[^\W_]{after}{after}))({alternatives})(?![\w¹²³⁴⁵⁶⁷⁸⁹⁰])"
+    )
+
+
+# A footnote is a labelled line at the end whose label is glued to a word
+# earlier on, labels in sequence: two independent signs, seldom both wrong.
+_FOOTNOTE_CONFIDENCE = 0.95
 
 
 def _split_footnotes(units: list[str]) -> tuple[list[str], list[Footnote]]:
@@ -452,7 +461,8 @@ def _split_footnotes(units: list[str]) -> tuple[list[str], list[Footnote]]:
     notes: list[Footnote] = []
     while end > 1:
         match = _FOOTNOTE_LINE.fullmatch(units[end - 1])
-        if match is None or not (match.group("text")[0].isupper() or match.group("text")[0] in OPENERS):
+        first = match.group("text")[0] if match else ""
+        if match is None or not (first.isupper() or first in OPENERS or (notes and first.isdigit())):
             break
         label = match.group("label")
         if notes and not _in_sequence(label, notes[0].label):
@@ -460,7 +470,7 @@ def _split_footnotes(units: list[str]) -> tuple[list[str], list[Footnote]]:
         marker = _glued_marker([label])
         if not any(marker.search(unit) for unit in units[: end - 1]):
             break
-        notes.insert(0, Footnote(label=label, content=plain(match.group("text"))))
+        notes.insert(0, Footnote(label=label, content=plain(match.group("text")), confidence=_FOOTNOTE_CONFIDENCE))
         end -= 1
     return units[:end], notes
 
@@ -701,6 +711,13 @@ def _is_un_masthead(text: str) -> bool:
     )
 
 
+# The formula that opens a line saying where and when a text was signed:
+# "Done at Washington this 20th day of January, 2021.", "IN WITNESS WHEREOF, …".
+_SIGNING_LINE = re.compile(
+    "|".join(re.escape(f) for f in sorted(_LEXICON.signing_formulae, key=len, reverse=True)), re.IGNORECASE
+)
+
+
 def _is_date_piece(text: str) -> bool:
     """A day, a month or a year alone on its line ("28", "Октябрь", "2015"):
     a web page's date stamp written in pieces."""
@@ -766,6 +783,7 @@ def _frame_features(units: list[str], i: int) -> dict[str, float]:
         "decoration": is_decoration_line(text),
         "issuer_date": _issuer_and_date(text) and date_line(text) is None,
         "decree_number": _is_number_line(text),
+        "signing_line": _SIGNING_LINE.match(text) is not None and word_count(text) <= 80,
         "issuer_over_genre": (
             following is not None and _is_issuer_line(text) and genre_kind(following) is not None and i + 2 < len(units)
         ),
@@ -836,7 +854,9 @@ def _frame_blocks(units: list[str], roles: Sequence[str], confidence: Sequence[f
                 elif _MEETING.search(text) and stated:  # "22nd plenary meeting 29 October 2025"
                     found.meeting = found.meeting or text[: stated[0].start].strip(" ,")
                     found.offer(date=stated[0].iso)
-                else:
+                elif stated:
+                    found.offer(date=stated[0].iso)
+                elif word_count(text) <= 6:
                     found.offer(place=text.rstrip(" ,"))
             elif kind == "metadata" and _MEETING.search(text):
                 found.meeting = found.meeting or text
