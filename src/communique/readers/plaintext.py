@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Literal
 
@@ -45,6 +45,7 @@ from communique.lexicons import fold
 from communique.model import (
     Block,
     Content,
+    Distribution,
     Document,
     Footnote,
     Inline,
@@ -513,6 +514,16 @@ _FIELD_OF_LABEL = {
 }
 
 
+# A UN masthead's fields, wherever its columns put them.
+_UN_FIELDS = {
+    "symbol": re.compile(r"(?<!\S)([A-Z]{1,6}(?:/[A-Z0-9.()-]+){2,})(?!\S)"),
+    "distribution_class": re.compile(r"Distr\.:\s*(\w+)"),
+    "original_language": re.compile(r"Original:\s*(\w+)"),
+    "session": re.compile(r"((?:[A-Z][a-z]+-)?[A-Z][a-z]+ session|[А-Я][а-я]+ сессия)"),
+    "agenda_item": re.compile(r"(Agenda items? \d+(?:\s*\([a-z]\))?|Пункт \d+ повестки дня)"),
+}
+
+
 @dataclass
 class _Found:
     """Metadata found on the way, first finding wins."""
@@ -525,12 +536,13 @@ class _Found:
     date: str | None = None
     place: str | None = None
     subject: str | None = None
-    addressee: str | None = None
-    related: str | None = None
-    attachments: str | None = None
-    distribution: str | None = None
     meeting: str | None = None
-    signatories: list[str] = field(default_factory=list)
+    addressee: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+    action: list[str] = field(default_factory=list)  # distribution for action ("Gereği")
+    information: list[str] = field(default_factory=list)  # distribution for information ("Bilgi")
+    un: dict[str, str] = field(default_factory=dict)  # symbol, session, agenda item … of a UN masthead
 
     def offer(self, *, reference: str | None = None, date: str | None = None, place: str | None = None) -> None:
         self.reference = self.reference or reference
@@ -538,36 +550,51 @@ class _Found:
         self.place = self.place or place
 
     def field(self, label: str, value: str) -> None:
-        """A labelled header field ("Konu: …", "Sayı: …", "Tárgy: …")."""
-        name, value = _FIELD_OF_LABEL.get(fold(label.strip())), value.strip()
+        """A labelled header field ("Konu: …", "Sayı: …", "Ek: …", "Tárgy: …")."""
+        folded, value = fold(label.strip()), value.strip()
+        name = _FIELD_OF_LABEL.get(folded)
         if name == "reference":
             self.offer(reference=value)
         elif name == "date":
             self.offer(date=dates.parse_date(value))
-        elif name in ("subject", "addressee", "related", "attachments", "distribution") and not getattr(self, name):
-            setattr(self, name, value)
+        elif name == "subject":
+            self.subject = self.subject or value
+        elif name in ("addressee", "related", "attachments"):
+            getattr(self, name).append(value)
+        elif name == "distribution":
+            (self.information if folded == fold("Bilgi") else self.action).append(value)
+
+    def un_line(self, text: str) -> None:
+        """The fields of a UN masthead line."""
+        for name, pattern in _UN_FIELDS.items():
+            match = pattern.search(text)
+            if match and name not in self.un:
+                self.un[name] = match.group(1)
 
     def meta(self, language: str | None) -> Meta:
-        """The metadata, in the fields `Meta` has."""
-        known = {f.name for f in fields(Meta)}
-        values: dict[str, object] = {
-            "kind": self.kind or "statement",
-            "title": self.title,
-            "subtitle": self.subtitle,
-            "issuer": self.issuer,
-            "language": language,
-            "reference": self.reference,
-            "date": self.date,
-            "place": self.place,
-            "subject": self.subject,
-            "addressee": self.addressee,
-            "related": self.related,
-            "attachments": self.attachments,
-            "distribution": self.distribution,
-            "meeting": self.meeting,
-            "signatories": "; ".join(self.signatories) or None,
-        }
-        return Meta(**{name: value for name, value in values.items() if name in known})  # type: ignore[arg-type]
+        """The metadata found. Signatories stay signature blocks: the
+        templates draw `meta.signatories` as a grid of their own."""
+        return Meta(
+            kind=self.kind or "statement",
+            title=self.title,
+            subtitle=self.subtitle,
+            issuer=self.issuer,
+            language=language,
+            reference=self.reference,
+            date=self.date,
+            place=self.place,
+            subject=self.subject,
+            addressee=tuple(self.addressee),
+            related=tuple(self.related),
+            attachments=tuple(self.attachments),
+            distribution=Distribution(tuple(self.action), tuple(self.information)),
+            meeting=self.meeting,
+            symbol=self.un.get("symbol"),
+            distribution_class=self.un.get("distribution_class"),
+            session=self.un.get("session"),
+            agenda_item=self.un.get("agenda_item"),
+            original_language=self.un.get("original_language"),
+        )
 
 
 def _looks_like_title(text: str) -> bool:
@@ -602,6 +629,7 @@ def _meta_line_block(text: str, found: _Found) -> TextBlock:
         return TextBlock("reference", plain(text))
     if _SYMBOL_LINE.fullmatch(text):
         found.offer(reference=text)
+        found.un_line(text)
         return TextBlock("reference", plain(text))
     if _is_number_line(text):  # "от 12 января 2022 года № 5"
         stated = dates.find_dates(text)
@@ -616,6 +644,7 @@ def _meta_line_block(text: str, found: _Found) -> TextBlock:
         found.field(*text.split(":", 1))
         return TextBlock("metadata", plain(text))
     if _is_un_masthead(text):
+        found.un_line(text)
         return TextBlock("metadata", plain(text))
     if _issuer_and_date(text):
         first = dates.find_dates(text)[0]
@@ -860,8 +889,6 @@ def _frame_blocks(units: list[str], roles: Sequence[str], confidence: Sequence[f
                     found.offer(place=text.rstrip(" ,"))
             elif kind == "metadata" and _MEETING.search(text):
                 found.meeting = found.meeting or text
-            elif kind == "signature":
-                found.signatories.append(_SIGNED_MARK.sub("", text, count=1))
             blocks.append(TextBlock(kind, plain(text), confidence=sure))
     return blocks
 

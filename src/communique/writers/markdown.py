@@ -16,11 +16,11 @@ the Markdown reader (`readers/markdown.py`) reads back to the same model:
 from __future__ import annotations
 
 import re
-from dataclasses import fields
+from typing import Any
 
 import yaml
 
-from communique.model import Block, Content, Document, Footnote, ListBlock, ListItem, Meta, TextBlock
+from communique.model import Block, Content, Document, Footnote, ListBlock, ListItem, Meta, TextBlock, meta_to_dict
 
 # Roles Markdown writes with its own syntax; every other text role gets a mark.
 _NATIVE = frozenset({"heading", "quote"})
@@ -42,9 +42,16 @@ def write(document: Document) -> bytes:
 
 
 def _front_matter(meta: Meta) -> str:
-    values = {f.name: getattr(meta, f.name) for f in fields(Meta) if getattr(meta, f.name) is not None}
+    values = {name: value for name, value in meta_to_dict(meta).items() if _given(value)}
     text = yaml.safe_dump(values, allow_unicode=True, sort_keys=False, width=10_000, default_style=None)
     return f"---\n{text}---"
+
+
+def _given(value: Any) -> bool:
+    """Whether a metadata value says something (not null, not an empty list or record)."""
+    if isinstance(value, dict):
+        return any(_given(v) for v in value.values())
+    return value not in (None, "", [])
 
 
 def escape(text: str) -> str:
