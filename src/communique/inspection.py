@@ -7,9 +7,7 @@ reader was; `--format md` then lets them correct a role and publish again.
 
 from __future__ import annotations
 
-from dataclasses import fields
-
-from communique.model import Block, Document, Footnote, ListBlock, Meta, TextBlock
+from communique.model import Block, Document, Footnote, ListBlock, TextBlock, meta_to_dict
 
 _WIDTH = 100  # characters of a block's text shown
 
@@ -17,14 +15,19 @@ _WIDTH = 100  # characters of a block's text shown
 def describe(document: Document) -> str:
     """The metadata, then one line per block: confidence, role, text."""
     lines = ["metadata:"]
-    for spec in fields(Meta):
-        value = getattr(document.meta, spec.name)
-        if value not in (None, "", ()):
-            lines.append(f"  {spec.name}: {value}")
+    for name, value in meta_to_dict(document.meta).items():
+        if _says_something(value):
+            lines.append(f"  {name}: {value}")
     lines.append("blocks:")
     for block in document.blocks:
         lines.extend(_block(block, depth=0))
     return "\n".join(lines) + "\n"
+
+
+def _says_something(value: object) -> bool:
+    if isinstance(value, dict):
+        return any(_says_something(v) for v in value.values())
+    return value not in (None, "", [])
 
 
 def _sure(block: Block) -> str:

@@ -378,8 +378,12 @@ def _is_signature_line(text: str, anchored: bool) -> bool:
     "(Signed)" mark. Alone (`anchored` False) it must look like a name or
     an office: initials, or capitalised words (short function words aside)."""
     text = _SIGNED_MARK.sub("", text, count=1)
-    if text.endswith(".") and word_count(text) <= 4 and any(len(w) >= 3 and w.isupper() for w in text.split()):
-        text = text[:-1]  # "Gurbanguly BERDIMUHAMEDOW."
+    if (
+        text.endswith((".", ","))
+        and word_count(text) <= 4
+        and (anchored or any(len(w) >= 3 and w.isupper() for w in text.split()))
+    ):
+        text = text[:-1]  # "Gurbanguly BERDIMUHAMEDOW.", "Qurbon Tursunov," over an office
     if not _is_short_line(text) or any(ch.isdigit() for ch in text) or not text[:1].isupper():
         return False
     if anchored:
@@ -650,6 +654,7 @@ def _meta_line_block(text: str, found: _Found) -> TextBlock:
         first = dates.find_dates(text)[0]
         found.offer(date=first.iso)
         found.issuer = found.issuer or text[: first.start].strip(" ,–—-")
+        return TextBlock("place_date", plain(text))  # the issuer's masthead with its date
     elif _MEETING.search(text):
         found.meeting = found.meeting or text
     return TextBlock("metadata", plain(text))
@@ -860,7 +865,7 @@ def _frame_blocks(units: list[str], roles: Sequence[str], confidence: Sequence[f
     for text, role, sure in zip(units, roles, confidence, strict=True):
         if role == "issuer":
             found.issuer = found.issuer or text
-        elif role == "title":
+        elif role == "title" or (role == "headline" and found.title is None):
             found.title = text
             found.kind = genre_kind(text)
             _title_metadata(text, found)
