@@ -1160,7 +1160,8 @@ def _is_body_metadata(text: str) -> bool:
 def _recital_run(text_at: Callable[[int], str | None], n: int, first_op: int | None) -> set[int]:
     """Positions of recitals: before the operative part, paragraphs ending in
     "," or ";". Without a numbered operative part, only a run of two or more
-    followed by a paragraph counts (a lone "Dear Minister," does not)."""
+    followed by a paragraph counts (a lone "Dear Minister," does not), or a
+    run of three or more that ends the text."""
     shaped = [i for i in range(n) if (t := text_at(i)) is not None and _is_recital_shaped(t)]
     if first_op is not None:
         return {i for i in shaped if i < first_op}
@@ -1173,7 +1174,11 @@ def _recital_run(text_at: Callable[[int], str | None], n: int, first_op: int | N
         if len(run) >= 2 and text is not None:
             return set(run)
         run = []
-    return set()
+    # A text that ends in its preamble (the rest not published): three or more.
+    return set(run) if len(run) >= _MIN_CLOSING_RUN else set()
+
+
+_MIN_CLOSING_RUN = 3
 
 
 def _quote_positions(texts: list[str | None]) -> set[int]:
