@@ -39,6 +39,7 @@ class Role:
     end: bool
     bias: float
     weights: Mapping[str, float]
+    shows_as: str  # roles that give the same block share it: a line's confidence counts them together
 
     def score(self, features: Features) -> float:
         return self.bias + sum(self.weights.get(name, 0.0) * value for name, value in features.items())
@@ -87,6 +88,7 @@ def _grammar(data: Any) -> Grammar:
                 end=bool(spec.get("end", True)),
                 bias=float(spec.get("bias", 0.0)),
                 weights={str(k): float(v) for k, v in (spec.get("weights") or {}).items()},
+                shows_as=str(spec.get("shows_as", name)),
             )
         )
         if spec.get("after") is not None:
@@ -143,10 +145,15 @@ def decode(lines: Sequence[Features], rules: Grammar | None = None) -> Decoded:
         nxt = backward[0]
         backward.insert(0, [_logsumexp([trans[j][q] + emit[i][q] + nxt[q] for q in range(k)]) for j in range(k)])
     total = _logsumexp([forward[-1][j] + end[j] for j in range(k)])
-    confidence = tuple(
-        round(math.exp(forward[i][path[i]] + backward[i][path[i]] - total), 3) if total > _IMPOSSIBLE else 0.0
-        for i in range(n)
-    )
+
+    def sure(i: int) -> float:
+        """The probability that line `i` gives the block its best role gives."""
+        if total == _IMPOSSIBLE:
+            return 0.0
+        alike = [j for j in range(k) if roles[j].shows_as == roles[path[i]].shows_as]
+        return round(min(1.0, sum(math.exp(forward[i][j] + backward[i][j] - total) for j in alike)), 3)
+
+    confidence = tuple(sure(i) for i in range(n))
     return Decoded(tuple(roles[j].name for j in path), confidence)
 
 

@@ -541,6 +541,7 @@ class _Found:
     place: str | None = None
     subject: str | None = None
     meeting: str | None = None
+    unit: str | None = None
     addressee: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)
     attachments: list[str] = field(default_factory=list)
@@ -566,7 +567,11 @@ class _Found:
         elif name in ("addressee", "related", "attachments"):
             getattr(self, name).append(value)
         elif name == "distribution":
-            (self.information if folded == fold("Bilgi") else self.action).append(value)
+            head, colon, rest = value.partition(":")
+            if colon and _FIELD_OF_LABEL.get(fold(head.strip())) == "distribution":
+                self.field(head, rest)  # "Dağıtım: Gereği: …"
+            else:
+                (self.information if folded == fold("Bilgi") else self.action).append(value)
 
     def un_line(self, text: str) -> None:
         """The fields of a UN masthead line."""
@@ -588,6 +593,7 @@ class _Found:
             date=self.date,
             place=self.place,
             subject=self.subject,
+            unit=self.unit,
             addressee=tuple(self.addressee),
             related=tuple(self.related),
             attachments=tuple(self.attachments),
@@ -650,6 +656,16 @@ def _meta_line_block(text: str, found: _Found) -> TextBlock:
     if _is_un_masthead(text):
         found.un_line(text)
         return TextBlock("metadata", plain(text))
+    if _is_addressee(text):
+        found.addressee.append(text)
+        return TextBlock("metadata", plain(text))
+    if _is_masthead(text) or (found.issuer is not None and found.unit is None and _is_unit_line(text)):
+        if text not in ("T.C.", "Т.С."):
+            if found.issuer is None:
+                found.issuer = text
+            elif found.unit is None:
+                found.unit = text
+        return TextBlock("metadata", plain(text))
     if _issuer_and_date(text):
         first = dates.find_dates(text)[0]
         found.offer(date=first.iso)
@@ -695,7 +711,13 @@ _MEETING = re.compile("|".join(_LEXICON.meeting_patterns), re.IGNORECASE)
 _DECREE_NUMBER = re.compile("|".join(_LEXICON.reference_patterns), re.IGNORECASE)
 _ANY_FIELD = re.compile(
     "(?:"
-    + "|".join(re.escape(label) for labels in _LEXICON.field_labels.values() for label in labels if len(label) > 2)
+    + "|".join(
+        re.escape(label)
+        for name, labels in _LEXICON.field_labels.items()
+        if name != "reference"  # "No: 57, 22 Şubat 2022, … hk." is a title; reference lines have their rule
+        for label in labels
+        if len(label) >= 2
+    )
     + r")\s?:\s*\S.*",
     re.IGNORECASE,
 )
@@ -750,6 +772,38 @@ def _is_un_masthead(text: str) -> bool:
 _SIGNING_LINE = re.compile(
     "|".join(re.escape(f) for f in sorted(_LEXICON.signing_formulae, key=len, reverse=True)), re.IGNORECASE
 )
+
+
+_ADDRESSEE = re.compile("|".join(_LEXICON.addressee_patterns))
+_ISSUER_WORDS = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(w) for w in _LEXICON.issuer_words) + r")(?!\w)", re.IGNORECASE
+)
+
+
+def _is_addressee(text: str) -> bool:
+    """An addressee written as the letter's conventions want it: "MİLLÎ
+    EĞİTİM BAKANLIĞINA" (capitals, a dative ending)."""
+    return word_count(text) <= 12 and bool(_ADDRESSEE.match(text))
+
+
+def _is_masthead(text: str) -> bool:
+    """A letterhead line: "T.C.", "DIŞİŞLERİ BAKANLIĞI" (capitals naming
+    an office), not a title naming the genre."""
+    if text in ("T.C.", "Т.С."):
+        return True
+    return (
+        text.isupper()
+        and word_count(text) <= 8
+        and not _ends_terminal(text)
+        and bool(_ISSUER_WORDS.search(text))
+        and not _names_genre(text)
+        and not _is_addressee(text)
+    )
+
+
+def _is_unit_line(text: str) -> bool:
+    """A department under a letterhead: "Avrupa Birliği Başkanlığı"."""
+    return word_count(text) <= 8 and not _ends_terminal(text) and bool(_ISSUER_WORDS.search(text))
 
 
 def _is_date_piece(text: str) -> bool:
@@ -830,6 +884,9 @@ def _frame_features(units: list[str], i: int) -> dict[str, float]:
         "headline_after_date": any(genre_kind(u) or _names_genre(u) for u in units[:i])
         and _is_subtitle(text, after_genre=True),
         "date_piece": _is_date_piece(text),
+        "addressee": _is_addressee(text),
+        "masthead": i < _MASTHEAD_LINES
+        and (_is_masthead(text) or (previous is not None and _is_masthead(previous) and _is_unit_line(text))),
         "closing": is_closing_formula(text),
         "signature": _is_signature_line(text, anchored=False),
         "signature_loose": _is_signature_line(text, anchored=True),
@@ -846,6 +903,8 @@ def _frame_features(units: list[str], i: int) -> dict[str, float]:
     }
     return {name: 1.0 for name, on in flags.items() if on}
 
+
+_MASTHEAD_LINES = 4  # a letterhead stands in the first lines
 
 # Frame roles that become blocks, and the block kind of each.
 _TRAILING_KINDS = {
@@ -894,6 +953,8 @@ def _frame_blocks(units: list[str], roles: Sequence[str], confidence: Sequence[f
                     found.offer(place=text.rstrip(" ,"))
             elif kind == "metadata" and _MEETING.search(text):
                 found.meeting = found.meeting or text
+            elif kind == "metadata" and ":" in text and _ANY_FIELD.fullmatch(text):
+                found.field(*text.split(":", 1))  # "Ek: …", "Dağıtım: …"
             blocks.append(TextBlock(kind, plain(text), confidence=sure))
     return blocks
 
