@@ -106,6 +106,8 @@ def date_line(text: str) -> tuple[str | None, str] | None:
     formula = signing_formula(text)
     if formula is not None:
         return formula
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]  # "(Нью-Йорк, 15 декабря 1991 г.)"
     if word_count(text) > 10:
         return None
     found = dates.find_dates(text)

@@ -622,12 +622,23 @@ def _title_metadata(title: str, found: _Found) -> None:
     reference = None
     if match:
         reference = match.group("ref") or match.group("number") or match.group("symbol")
+    if reference is None:
+        reference = _number_in(title)  # "Резолюция Совета Безопасности ООН №724"
     date = next((d.iso for d in dates.find_dates(title)), None)
     if date is None and match and match.group("number"):
         year = re.search(r"/(\d{4})$", match.group("number"))
         if year:
             date = dates.citation_date(title, int(year.group(1)))
     found.offer(reference=reference, date=date)
+
+
+_NUMBERED = re.compile(r"№\s*([\w./-]*\d[\w./-]*)")
+
+
+def _number_in(text: str) -> str | None:
+    """The number after "№" in a title or an act line ("… № 70 бұйрығы.")."""
+    match = _NUMBERED.search(text)
+    return match.group(1).rstrip(".,") if match else None
 
 
 def _meta_line_block(text: str, found: _Found) -> TextBlock:
@@ -885,6 +896,8 @@ def _frame_features(units: list[str], i: int) -> dict[str, float]:
         and _is_subtitle(text, after_genre=True),
         "date_piece": _is_date_piece(text),
         "addressee": _is_addressee(text),
+        # the act's line under its title: "… министрінің 2015 жылғы 2 ақпандағы № 70 бұйрығы. …"
+        "act_line": word_count(text) <= 40 and _NUMBERED.search(text) is not None and bool(dates.find_dates(text)),
         "masthead": i < _MASTHEAD_LINES
         and (_is_masthead(text) or (previous is not None and _is_masthead(previous) and _is_unit_line(text))),
         "closing": is_closing_formula(text),
@@ -931,6 +944,7 @@ def _frame_blocks(units: list[str], roles: Sequence[str], confidence: Sequence[f
         elif role in ("subtitle", "headline"):
             if found.subtitle is None:
                 found.subtitle = text
+                found.offer(reference=_number_in(text))
             else:
                 blocks.append(TextBlock("paragraph", plain(text), confidence=sure))
         elif role in ("head_meta", "meta_after_title"):
