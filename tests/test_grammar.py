@@ -57,3 +57,13 @@ def test_confidence_round_trips_through_json_and_does_not_change_equality() -> N
     assert block == document.blocks[0]
     with pytest.raises(ModelError, match="/blocks/0/confidence: expected a number from 0 to 1"):
         from_dict({"blocks": [{"kind": "paragraph", "content": [], "confidence": 2}]})
+
+
+def test_the_readers_json_fits_the_schema() -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    import json
+
+    from communique.schema import schema_json
+
+    document = read_text("Statement\n\nRecalling its resolutions,\n\n1. Decides to act.\n\nAnkara, 1 March 2022\n")
+    jsonschema.validate(to_dict(document), json.loads(schema_json()))
