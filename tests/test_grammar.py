@@ -67,3 +67,17 @@ def test_the_readers_json_fits_the_schema() -> None:
 
     document = read_text("Statement\n\nRecalling its resolutions,\n\n1. Decides to act.\n\nAnkara, 1 March 2022\n")
     jsonschema.validate(to_dict(document), json.loads(schema_json()))
+
+
+def test_markdown_and_word_blocks_carry_a_confidence() -> None:
+    from communique.readers import docxfile, markdown
+    from communique.render import find_template, render_layout
+    from communique.writers import docx as docx_writer
+    from tests.model_walk import walk
+
+    source = b"---\ntitle: T\n---\n\nRecalling its resolutions,\n\n1. Decides to act.\n\nAnkara, 1 March 2022\n"
+    document = markdown.read(source, "x.md")
+    word = docxfile.read(docx_writer.write(render_layout(document, find_template("statement"))), "x.docx")
+    for read in (document, word):
+        assert all(block.confidence is not None for _, block in walk(read.blocks))
+    assert [block.kind for block in document.blocks] == ["recital", "numbered_list", "place_date"]

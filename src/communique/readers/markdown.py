@@ -443,10 +443,11 @@ def _document(given: dict[str, Any], body: str, body_line: int) -> Document:
     if reader.marked:  # written with role marks (`--format md`): the marks and the front matter say it all
         return Document(
             meta=replace(meta_from_dict(given), title=title),
-            blocks=(*(_with_refs(b, labels) for b in blocks), *footnotes),
+            blocks=tuple(plaintext.stated(b) for b in (*(_with_refs(b, labels) for b in blocks), *footnotes)),
         )
     meta, classified = _classify(replace(meta_from_dict(given), title=title), blocks)
-    return Document(meta=meta, blocks=(*(_with_refs(b, labels) for b in classified), *footnotes))
+    blocks_read = (*(_with_refs(b, labels) for b in classified), *footnotes)
+    return Document(meta=meta, blocks=tuple(plaintext.stated(b) for b in blocks_read))
 
 
 def _title_text(content: Content, labels: set[str]) -> str:
@@ -482,8 +483,8 @@ def _classify(meta: Meta, blocks: list[Block]) -> tuple[Meta, list[Block]]:
         if subtitle is None and text == found_meta.subtitle and found_meta.title == title:
             subtitle = text
             continue
-        kind = roles.take(text)
-        out.append(replace(block, kind="paragraph" if kind == "heading" else kind))
+        kind, sure = roles.take(text)
+        out.append(replace(block, kind="paragraph" if kind == "heading" else kind, confidence=sure))
     merged = replace(
         meta,
         title=title,

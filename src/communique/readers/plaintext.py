@@ -141,22 +141,32 @@ class PastedRoles:
     a foreign Word file): the metadata, and each paragraph's kind."""
 
     meta: Meta
-    kinds: dict[str, list[str]]  # paragraph (as a unit) → its kinds, in reading order
+    kinds: dict[str, list[tuple[str, float | None]]]  # paragraph (as a unit) → its kinds and confidences, in order
 
-    def take(self, paragraph: str) -> str:
-        """The kind of the next paragraph reading `paragraph`; "paragraph"
-        when the rules made it none (a title, a line they merged)."""
-        return (self.kinds.get(as_unit(paragraph)) or ["paragraph"]).pop(0)
+    def take(self, paragraph: str) -> tuple[str, float | None]:
+        """The kind of the next paragraph reading `paragraph` and how sure
+        the rules are; "paragraph" when they made it none (a title, a line
+        they merged), with no confidence."""
+        return (self.kinds.get(as_unit(paragraph)) or [("paragraph", None)]).pop(0)
 
 
 def roles_as_pasted(paragraphs: list[str]) -> PastedRoles:
     """Roles for another format's paragraphs, as if the text had been pasted."""
     meta, blocks = classify(paragraphs)
-    kinds: dict[str, list[str]] = {}
+    kinds: dict[str, list[tuple[str, float | None]]] = {}
     for block in blocks:
         if isinstance(block, TextBlock):
-            kinds.setdefault(block.text(), []).append(block.kind)
+            kinds.setdefault(block.text(), []).append((block.kind, block.confidence))
     return PastedRoles(meta, kinds)
+
+
+def stated(block: Block) -> Block:
+    """`block` (and what it holds) with confidence 1 where none is set: a
+    role the source's format states (a Markdown list, a Word style)."""
+    if isinstance(block, ListBlock):
+        items = tuple(ListItem(item.label, tuple(stated(b) for b in item.blocks)) for item in block.items)
+        return replace(block, items=items, confidence=1.0 if block.confidence is None else block.confidence)
+    return block if block.confidence is not None else replace(block, confidence=1.0)
 
 
 # ---------------------------------------------------------------- shapes
