@@ -946,7 +946,10 @@ def _frame_blocks(units: list[str], roles: Sequence[str], confidence: Sequence[f
     blocks: list[Block] = []
     for text, role, sure in zip(units, roles, confidence, strict=True):
         if role == "issuer":
-            found.issuer = found.issuer or text
+            if found.issuer is None:
+                found.issuer = text
+            else:  # a letterhead gave the issuer already: the line stays, as metadata
+                blocks.append(TextBlock("metadata", plain(text), confidence=sure))
         elif role == "title" or (role == "headline" and found.title is None):
             found.title = text
             found.kind = genre_kind(text)
@@ -1206,7 +1209,7 @@ def _body(units: list[str], confidence: list[float]) -> list[Block]:
             following = text_at(i + 1) or ""
             if _looks_like_metadata(text):
                 kind = "metadata"
-            elif (sectioned or text.isupper()) and not following[:1].islower():
+            elif (sectioned or text.isupper()) and not following[:1].islower() and not _is_heading_shaped(following):
                 kind = "heading"
             else:
                 kind = "paragraph"  # fail safe: a lone short line, or a line broken before its end
