@@ -138,7 +138,7 @@ def test_docx_reads_back_after_a_libreoffice_resave(name: str, tmp_path: Path) -
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
     back = docxfile.read((out / "ours.docx").read_bytes(), "resaved.docx")
-    assert to_dict(back) == to_dict(document)
+    assert back == document  # confidences aside: they are the reader's opinion, not the content
 
 
 def test_metadata_travels_in_custom_properties_and_the_kind_in_the_subject() -> None:

@@ -21,6 +21,7 @@ from typing import IO, TYPE_CHECKING, Any
 from communique import __version__
 from communique.errors import CommuniqueError
 from communique.readers import MAX_INPUT_BYTES
+from communique.readers import read as read_source
 from communique.writers import DEFAULT_PDF_PROFILE, FORMATS, PDF_PROFILES
 
 if TYPE_CHECKING:
@@ -138,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--time-limit", type=float, default=60.0, metavar="SECONDS", help="longest one rendering may take (default 60)"
     )
+    inspect = commands.add_parser("inspect", help="show what the reader understood: each block's role and confidence")
+    inspect.add_argument("files", nargs="+", type=Path, metavar="FILE", help="source files to read")
     return parser
 
 
@@ -173,6 +176,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return EXIT_OK
         if args.command == "serve":
             return _serve(args)
+        if args.command == "inspect":
+            return _inspect(args.files)
         parser.print_help()
         return EXIT_USAGE
     except _UsageError as err:
@@ -319,6 +324,22 @@ class _Console:
             self.bar.close()
         if summary is not None and not self.quiet and (self.many or summary.interrupted):
             print(f"communique: {summary.line()}", file=sys.stderr)
+
+
+def _inspect(files: list[Path]) -> int:
+    from communique.inspection import describe
+
+    status = EXIT_OK
+    for source in files:
+        try:
+            document = read_source(source)
+        except CommuniqueError as err:
+            print(f"communique: {err.located(str(source))}", file=sys.stderr)
+            status = EXIT_INPUT
+            continue
+        print(f"{source}:")
+        print(describe(document), end="")
+    return status
 
 
 def _templates() -> int:

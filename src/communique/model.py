@@ -72,6 +72,7 @@ class TextBlock:
     kind: str
     content: Content
     level: int = 1  # headings only
+    confidence: float | None = field(default=None, compare=False)  # how sure the reader is of `kind`, 0..1
 
     def __post_init__(self) -> None:
         if self.kind != "heading" and self.level != 1:
@@ -121,6 +122,7 @@ class ListBlock:
     kind: Literal["numbered_list", "bullet_list"]
     items: tuple[ListItem, ...]
     numbering: Numbering | None = None
+    confidence: float | None = field(default=None, compare=False)  # how sure the reader is of `kind`, 0..1
 
     def __post_init__(self) -> None:
         if self.numbering is None:
@@ -134,6 +136,7 @@ class Footnote:
     label: str
     content: Content
     kind: Literal["footnote"] = "footnote"
+    confidence: float | None = field(default=None, compare=False)  # how sure the reader is of `kind`, 0..1
 
     def text(self) -> str:
         return content_text(self.content)
@@ -297,19 +300,23 @@ def _content_to_list(content: Content) -> list[dict[str, Any]]:
 
 
 def _block_to_dict(block: Block) -> dict[str, Any]:
+    out: dict[str, Any]
     if isinstance(block, ListBlock):
-        return {
+        out = {
             "kind": block.kind,
             "numbering": _plain_data(block.numbering) if block.numbering else None,
             "items": [
                 {"label": item.label, "blocks": [_block_to_dict(b) for b in item.blocks]} for item in block.items
             ],
         }
-    if isinstance(block, Footnote):
-        return {"kind": "footnote", "label": block.label, "content": _content_to_list(block.content)}
-    out: dict[str, Any] = {"kind": block.kind, "content": _content_to_list(block.content)}
-    if block.kind == "heading":
-        out["level"] = block.level
+    elif isinstance(block, Footnote):
+        out = {"kind": "footnote", "label": block.label, "content": _content_to_list(block.content)}
+    else:
+        out = {"kind": block.kind, "content": _content_to_list(block.content)}
+        if block.kind == "heading":
+            out["level"] = block.level
+    if block.confidence is not None:
+        out["confidence"] = block.confidence
     return out
 
 
@@ -405,25 +412,29 @@ def is_iso_date(value: str) -> bool:
 def _block_from(data: Any, path: str) -> Block:
     obj = _expect(data, dict, path)
     kind = obj.get("kind")
+    confidence = _confidence_from(obj.get("confidence"), f"{path}/confidence")
     if kind in LIST_BLOCK_KINDS:
-        _no_unknown_keys(obj, {"kind", "items", "numbering"}, path)
+        _no_unknown_keys(obj, {"kind", "items", "numbering", "confidence"}, path)
         items = _expect(obj.get("items"), list, f"{path}/items")
         numbering = _numbering_from(obj.get("numbering"), f"{path}/numbering")
         return ListBlock(
             kind=kind,
             items=tuple(_item_from(it, f"{path}/items/{i}") for i, it in enumerate(items)),
             numbering=numbering,
+            confidence=confidence,
         )
     if kind == "footnote":
-        _no_unknown_keys(obj, {"kind", "label", "content"}, path)
+        _no_unknown_keys(obj, {"kind", "label", "content", "confidence"}, path)
         label = _expect(obj.get("label"), str, f"{path}/label")
-        return Footnote(label=label, content=_content_from(obj.get("content"), f"{path}/content"))
+        content = _content_from(obj.get("content"), f"{path}/content")
+        return Footnote(label=label, content=content, confidence=confidence)
     if kind in TEXT_BLOCK_KINDS:
-        _no_unknown_keys(obj, {"kind", "content", "level"}, path)
+        _no_unknown_keys(obj, {"kind", "content", "level", "confidence"}, path)
         level = obj.get("level", 1)
         if not isinstance(level, int) or isinstance(level, bool) or not 1 <= level <= 6:
             raise ModelError(f"{path}/level", "expected a heading level from 1 to 6")
-        return TextBlock(kind=kind, content=_content_from(obj.get("content"), f"{path}/content"), level=level)
+        content = _content_from(obj.get("content"), f"{path}/content")
+        return TextBlock(kind=kind, content=content, level=level, confidence=confidence)
     raise ModelError(f"{path}/kind", f"unknown block kind {kind!r} (known: {', '.join(BLOCK_KINDS)})")
 
 
@@ -444,6 +455,14 @@ def _numbering_from(data: Any, path: str) -> Numbering | None:
         suffix=_text(obj.get("suffix", ""), f"{path}/suffix"),
         start=start,
     )
+
+
+def _confidence_from(value: Any, path: str) -> float | None:
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ModelError(path, "expected a number from 0 to 1")
+    return float(value)
 
 
 def _item_from(data: Any, path: str) -> ListItem:

@@ -19,7 +19,7 @@ from communique import readers
 from communique.errors import CommuniqueError
 from communique.model import Document
 from communique.render import Template, find_template, render_layout, template_for_kind
-from communique.writers import DEFAULT_PDF_PROFILE, FORMATS, LAYOUT_WRITERS, WriterOptions, model_json
+from communique.writers import DEFAULT_PDF_PROFILE, FORMATS, LAYOUT_WRITERS, MODEL_WRITERS, WriterOptions, model_json
 
 ATTACHMENT_NAME = "document.json"
 log = logging.getLogger("communique")
@@ -68,8 +68,9 @@ def render_outputs(document: Document, options: Options) -> dict[str, bytes]:
         for fmt in options.formats:
             if fmt in LAYOUT_WRITERS:
                 outputs[fmt] = LAYOUT_WRITERS[fmt](layout, WriterOptions(pdf_profile=options.pdf_profile))
-    if "json" in options.formats:
-        outputs["json"] = source_json
+    for fmt in options.formats:
+        if fmt in MODEL_WRITERS:
+            outputs[fmt] = source_json if fmt == "json" else MODEL_WRITERS[fmt](document)
     return outputs
 
 

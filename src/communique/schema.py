@@ -97,6 +97,12 @@ def document_schema() -> dict[str, Any]:
         },
         "additionalProperties": False,
     }
+    confidence = {
+        "description": "how sure the reader is of the block's kind, 0..1 (set by the reader, ignored on input)",
+        "type": "number",
+        "minimum": 0,
+        "maximum": 1,
+    }
     numbering = {
         "description": "how the list numbers its items, as its labels are written",
         "anyOf": [
@@ -137,6 +143,7 @@ def document_schema() -> dict[str, Any]:
                             "kind": {"enum": list(TEXT_BLOCK_KINDS)},
                             "content": {"$ref": "#/$defs/content"},
                             "level": {"type": "integer", "minimum": 1, "maximum": 6},
+                            "confidence": confidence,
                         },
                         "additionalProperties": False,
                     },
@@ -146,6 +153,7 @@ def document_schema() -> dict[str, Any]:
                         "properties": {
                             "kind": {"enum": ["numbered_list", "bullet_list"]},
                             "numbering": numbering,
+                            "confidence": confidence,
                             "items": {
                                 "type": "array",
                                 "items": {
@@ -168,6 +176,7 @@ def document_schema() -> dict[str, Any]:
                             "kind": {"const": "footnote"},
                             "label": {"type": "string"},
                             "content": {"$ref": "#/$defs/content"},
+                            "confidence": confidence,
                         },
                         "additionalProperties": False,
                     },

@@ -61,6 +61,7 @@ class Lexicon:
     issuer_words: tuple[str, ...] = ()
     salutations: tuple[str, ...] = ()
     un_header: tuple[str, ...] = ()
+    un_header_marks: tuple[str, ...] = ()
     meeting_patterns: tuple[str, ...] = ()
     web_leftovers: tuple[str, ...] = ()
     end_marks: tuple[str, ...] = ()

@@ -635,7 +635,10 @@ class _Reader:
         meta = self.meta(meta_lines, result)
         if plain:
             meta, result = _classify_plain(meta, result, plain)
-        return Document(meta=meta, blocks=(*result, *footnotes, *self.word_footnotes, *self.word_endnotes))
+        from communique.readers.plaintext import stated  # roles the file's styles state are sure ones
+
+        read = (*result, *footnotes, *self.word_footnotes, *self.word_endnotes)
+        return Document(meta=meta, blocks=tuple(stated(b) for b in read))
 
     def meta(self, lines: dict[str, str], blocks: list[Block]) -> Meta:
         core = self.core
@@ -1020,8 +1023,9 @@ def _classify_plain(meta: Meta, blocks: list[Block], plain: list[tuple[int, _Par
             titles.discard(text)  # the line that became metadata; a later equal paragraph stays
             out[index] = None
             continue
-        kind = roles.take(text)
-        out[index] = replace(_text_block(para), kind=kind) if kind != "heading" else _text_block(para)
+        kind, sure = roles.take(text)
+        block = _text_block(para)
+        out[index] = replace(block, kind=kind if kind != "heading" else block.kind, confidence=sure)
     merged = replace(
         meta,
         title=meta.title or found_meta.title,

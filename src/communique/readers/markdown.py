@@ -47,6 +47,7 @@ from communique.errors import CommuniqueError
 from communique.model import (
     META_LIST_FIELDS,
     META_RECORDS,
+    TEXT_BLOCK_KINDS,
     Block,
     Content,
     Document,
@@ -312,6 +313,8 @@ class _Blocks:
     def __init__(self, tokens: list[Token]) -> None:
         self.tokens = tokens
         self.pos = 0
+        self.label: str | None = None  # the label a mark gave the paragraph just read
+        self.marked: set[int] = set()  # ids of blocks whose role a mark gave
 
     def take(self) -> Token:
         token = self.tokens[self.pos]
@@ -351,15 +354,32 @@ class _Blocks:
         return out
 
     def paragraph(self, top: bool) -> list[Block]:
-        """A paragraph: a block per hard-broken line, or a footnote."""
-        children = self.inline().children
+        """A paragraph: a block per hard-broken line, or a footnote; a mark
+        at its end (`{.recital}`, `{label="(a)"}`) gives its role or label."""
+        inline = self.inline()
+        children = inline.children
         if top:
             content = _one_line(children)
             match = _FOOTNOTE_DEFINITION.match(content[0].text) if content and content[0].kind == "text" else None
             if match:
                 rest = content[0].text[match.end() :]
                 return [Footnote(match.group(1), (*plain(rest), *content[1:]))]
-        return [TextBlock("paragraph", line) for line in _lines(children) if line]
+        mark = _MARK.search(inline.content)
+        lines = [line for line in _lines(children) if line]
+        if mark is None:
+            return [TextBlock("paragraph", line) for line in lines]
+        role, self.label = mark.group("role"), mark.group("label")
+        if role is not None and role not in TEXT_BLOCK_KINDS:
+            raise CommuniqueError(
+                f"unknown role mark {{.{role}}} (known: {', '.join(TEXT_BLOCK_KINDS)})", line=_line(inline)
+            )
+        last = _without_mark(lines[-1] if lines else (), mark.group(0).strip())
+        lines = [*lines[:-1], last] if last else lines[:-1]
+        blocks = [TextBlock("paragraph", line) for line in lines]
+        if role is not None and blocks:
+            blocks[-1] = TextBlock(role, blocks[-1].content)
+            self.marked.add(id(blocks[-1]))
+        return list(blocks)
 
     def list(self, opening: Token) -> ListBlock:
         """A list whose items keep their labels as written."""
@@ -369,9 +389,27 @@ class _Blocks:
         while (token := self.take()).type != closing:
             if token.type == "list_item_open":
                 label = f"{token.info}{token.markup}" if ordered else token.markup
+                self.label = None
+                first = self.pos + 1 if self.tokens[self.pos].type == "paragraph_open" else None
                 blocks = [b for b in self.blocks("list_item_close") if not isinstance(b, _H1)]
+                if first is not None and self.label is not None:
+                    label = self.label  # a mark wrote the label Markdown cannot: {label="(a)"}
+                self.label = None
                 items.append(ListItem(label, tuple(blocks)))
         return ListBlock("numbered_list" if ordered else "bullet_list", tuple(items))
+
+
+# A mark at the end of a paragraph's source: " {.recital}", " {label=\"(a)\"}", " {.paragraph label=\"§ 1\"}".
+_MARK = re.compile(r'(?<!\\)\{(?:\.(?P<role>[a-z_]+))?\s*(?:label="(?P<label>[^"]*)")?\}\s*$')
+
+
+def _without_mark(content: Content, mark: str) -> Content:
+    """`content` without the mark its last text run ends with."""
+    if not content or not content[-1].text.rstrip().endswith(mark):
+        return content
+    last = content[-1]
+    text = last.text.rstrip()[: -len(mark)].rstrip()
+    return (*content[:-1], replace(last, text=text)) if text else content[:-1]
 
 
 def _as_quote(block: Block) -> Block:
@@ -384,7 +422,8 @@ def _as_quote(block: Block) -> Block:
 
 
 def _document(given: dict[str, Any], body: str, body_line: int) -> Document:
-    entries = _Blocks(_parse(body)).blocks()
+    reader = _Blocks(_parse(body))
+    entries = reader.blocks()
     footnotes = [entry for entry in entries if isinstance(entry, Footnote)]
     labels = {note.label for note in footnotes}
     title = given.get("title")
@@ -401,8 +440,14 @@ def _document(given: dict[str, Any], body: str, body_line: int) -> Document:
         blocks.append(entry)
     if not blocks and title is None:
         raise CommuniqueError("the document has no text", line=body_line)
+    if reader.marked:  # written with role marks (`--format md`): the marks and the front matter say it all
+        return Document(
+            meta=replace(meta_from_dict(given), title=title),
+            blocks=tuple(plaintext.stated(b) for b in (*(_with_refs(b, labels) for b in blocks), *footnotes)),
+        )
     meta, classified = _classify(replace(meta_from_dict(given), title=title), blocks)
-    return Document(meta=meta, blocks=(*(_with_refs(b, labels) for b in classified), *footnotes))
+    blocks_read = (*(_with_refs(b, labels) for b in classified), *footnotes)
+    return Document(meta=meta, blocks=tuple(plaintext.stated(b) for b in blocks_read))
 
 
 def _title_text(content: Content, labels: set[str]) -> str:
@@ -438,8 +483,8 @@ def _classify(meta: Meta, blocks: list[Block]) -> tuple[Meta, list[Block]]:
         if subtitle is None and text == found_meta.subtitle and found_meta.title == title:
             subtitle = text
             continue
-        kind = roles.take(text)
-        out.append(replace(block, kind="paragraph" if kind == "heading" else kind))
+        kind, sure = roles.take(text)
+        out.append(replace(block, kind="paragraph" if kind == "heading" else kind, confidence=sure))
     merged = replace(
         meta,
         title=title,

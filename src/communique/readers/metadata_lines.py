@@ -106,10 +106,15 @@ def date_line(text: str) -> tuple[str | None, str] | None:
     formula = signing_formula(text)
     if formula is not None:
         return formula
+    if text.startswith("(") and text.endswith(")"):
+        text = text[1:-1]  # "(Нью-Йорк, 15 декабря 1991 г.)"
     if word_count(text) > 10:
         return None
     found = dates.find_dates(text)
-    if len(found) != 1 or dates.parse_date(text[found[0].start :]) is None:
+    if len(found) != 1:
+        return None
+    rest = text[found[0].start :]
+    if dates.parse_date(rest) is None and dates.parse_date(rest.rstrip(".")) is None:
         return None
     before = text[: found[0].start].strip()
     if not before or dates.is_weekday(before):  # "Tuesday, 11 January 2022"

@@ -39,10 +39,13 @@ from dataclasses import dataclass, field, replace
 from itertools import pairwise
 from typing import Literal
 
+from communique import lexicons
 from communique.errors import CommuniqueError
+from communique.lexicons import fold
 from communique.model import (
     Block,
     Content,
+    Distribution,
     Document,
     Footnote,
     Inline,
@@ -53,7 +56,7 @@ from communique.model import (
     plain,
 )
 from communique.numbering import from_roman
-from communique.readers import dates
+from communique.readers import dates, grammar
 from communique.readers.decoding import clean_text, decode
 from communique.readers.language import guess_language
 from communique.readers.metadata_lines import (
@@ -95,31 +98,33 @@ def read_text(text: str) -> Document:
 
 def classify(paragraphs: list[str]) -> tuple[Meta, tuple[Block, ...]]:
     """Roles for already-split paragraphs (from plain text, or a foreign Word
-    file's paragraphs): the metadata and the blocks in reading order."""
+    file's paragraphs): the metadata and the blocks in reading order.
+
+    Footnotes and their marks are found first, so a recital ending ",1" is
+    still a recital; the frame (header lines, title, body, trailing lines)
+    is decoded over the document grammar (`grammar`); the body's lists and
+    roles follow from their labels and shapes."""
     units = [unit for p in paragraphs if (unit := as_unit(p))]
     if not units:
         return Meta(), ()
     units, footnotes = _split_footnotes(units)
     labels = [note.label for note in footnotes]
-    found = _Found()  # metadata, filled by the zones as they find it
-    head, start = _header(units, labels, found)
-    opening = dateline(units[start]) if start < len(units) else None
+    bare = [_strip_markers(unit, labels) for unit in units]
+    found = _Found()
+    frame = grammar.decode([_frame_features(bare, i) for i in range(len(bare))])
+    body_at = [i for i, role in enumerate(frame.roles) if role == "body"]
+    start, end = (body_at[0], body_at[-1] + 1) if body_at else (len(bare), len(bare))
+    head = _frame_blocks(bare[:start], frame.roles[:start], frame.confidence[:start], found)
+    opening = dateline(bare[start]) if start < len(bare) else None
     if opening is not None:  # "Istanbul, 12 November 2021 – The Council …"
         found.offer(place=opening[0], date=opening[1])
-    tail, end = _trailing(units, start, found)
-    body = _body(units[start:end])
-    blocks = tuple(_apply_refs(block, labels) for block in [*head, *body, *tail]) + tuple(footnotes)
-    meta = Meta(
-        kind=found.kind or "statement",
-        title=found.title,
-        subtitle=found.subtitle,
-        issuer=found.issuer,
-        language=guess_language("\n".join(paragraphs)),
-        reference=found.reference,
-        date=found.date,
-        place=found.place,
-    )
-    return meta, blocks
+    tail = _frame_blocks(bare[end:], frame.roles[end:], frame.confidence[end:], found)
+    body = _body(bare[start:end], list(frame.confidence[start:end]))
+    restored = _Restorer(units, bare)
+    blocks = tuple(_apply_refs(restored.block(block), labels) for block in [*head, *body, *tail]) + tuple(footnotes)
+    if found.kind is None and any(block.kind == "lead_in" for block in body):
+        found.kind = "resolution"  # an organ line opens it: "The General Assembly,"
+    return found.meta(guess_language("\n".join(paragraphs))), blocks
 
 
 _WHITESPACE = re.compile(r"\s+")
@@ -136,22 +141,32 @@ class PastedRoles:
     a foreign Word file): the metadata, and each paragraph's kind."""
 
     meta: Meta
-    kinds: dict[str, list[str]]  # paragraph (as a unit) → its kinds, in reading order
+    kinds: dict[str, list[tuple[str, float | None]]]  # paragraph (as a unit) → its kinds and confidences, in order
 
-    def take(self, paragraph: str) -> str:
-        """The kind of the next paragraph reading `paragraph`; "paragraph"
-        when the rules made it none (a title, a line they merged)."""
-        return (self.kinds.get(as_unit(paragraph)) or ["paragraph"]).pop(0)
+    def take(self, paragraph: str) -> tuple[str, float | None]:
+        """The kind of the next paragraph reading `paragraph` and how sure
+        the rules are; "paragraph" when they made it none (a title, a line
+        they merged), with no confidence."""
+        return (self.kinds.get(as_unit(paragraph)) or [("paragraph", None)]).pop(0)
 
 
 def roles_as_pasted(paragraphs: list[str]) -> PastedRoles:
     """Roles for another format's paragraphs, as if the text had been pasted."""
     meta, blocks = classify(paragraphs)
-    kinds: dict[str, list[str]] = {}
+    kinds: dict[str, list[tuple[str, float | None]]] = {}
     for block in blocks:
         if isinstance(block, TextBlock):
-            kinds.setdefault(block.text(), []).append(block.kind)
+            kinds.setdefault(block.text(), []).append((block.kind, block.confidence))
     return PastedRoles(meta, kinds)
+
+
+def stated(block: Block) -> Block:
+    """`block` (and what it holds) with confidence 1 where none is set: a
+    role the source's format states (a Markdown list, a Word style)."""
+    if isinstance(block, ListBlock):
+        items = tuple(ListItem(item.label, tuple(stated(b) for b in item.blocks)) for item in block.items)
+        return replace(block, items=items, confidence=1.0 if block.confidence is None else block.confidence)
+    return block if block.confidence is not None else replace(block, confidence=1.0)
 
 
 # ---------------------------------------------------------------- shapes
@@ -352,8 +367,17 @@ def _join(unit: str, line: str) -> str:
 # ---------------------------------------------------------------- line kinds
 
 
+# A footnote mark after final punctuation that no footnote explains (yet):
+# "… for 2024,1". The line still ends in its punctuation.
+_TRAILING_MARK = re.compile(r"(?<=[.,;:])(?:\d{1,2}|[¹²³⁴⁵⁶⁷⁸⁹⁰]{1,2})$")
+
+
+def _without_mark(text: str) -> str:
+    return _TRAILING_MARK.sub("", text)
+
+
 def _is_short_line(text: str, max_words: int = 12) -> bool:
-    return word_count(text) <= max_words and len(text) <= 120 and not _ends_terminal(text)
+    return word_count(text) <= max_words and len(text) <= 120 and not _ends_terminal(_without_mark(text))
 
 
 _SIGNED_MARK = re.compile(r"\([^\W\d_]{1,12}\.?\)\s+")  # "(Signed) ", "(İmza) ", "(Подпись) "
@@ -364,6 +388,12 @@ def _is_signature_line(text: str, anchored: bool) -> bool:
     "(Signed)" mark. Alone (`anchored` False) it must look like a name or
     an office: initials, or capitalised words (short function words aside)."""
     text = _SIGNED_MARK.sub("", text, count=1)
+    if (
+        text.endswith((".", ","))
+        and word_count(text) <= 4
+        and (anchored or any(len(w) >= 3 and w.isupper() for w in text.split()))
+    ):
+        text = text[:-1]  # "Gurbanguly BERDIMUHAMEDOW.", "Qurbon Tursunov," over an office
     if not _is_short_line(text) or any(ch.isdigit() for ch in text) or not text[:1].isupper():
         return False
     if anchored:
@@ -391,7 +421,7 @@ def _is_organ_line(text: str) -> bool:
 
 
 def _is_recital_shaped(text: str) -> bool:
-    return text.endswith((",", ";")) and not _labels(text)
+    return _without_mark(text).endswith((",", ";")) and not _labels(text)
 
 
 def _is_heading_shaped(text: str) -> bool:
@@ -424,9 +454,18 @@ def _in_sequence(label: str, next_label: str) -> bool:
 
 
 def _glued_marker(labels: Sequence[str]) -> re.Pattern[str]:
-    """Footnote markers glued to the end of a word: "Nations1", "Nations,1"."""
+    """Footnote markers glued to the end of a word: "Nations1", "Nations,1",
+    "79/7;1", "Treaty”,4"."""
     alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
-    return re.compile(rf"(?:(?<=[^\W\d_])|(?<=[^\W\d_][.,;:)»”’\"]))({alternatives})(?![\w¹²³⁴⁵⁶⁷⁸⁹⁰])")
+    after = '[.,;:)»”’"]'
+    return re.compile(
+        rf"(?:(?<=[^\W\d_])|(?<=[^\W_]{after})|(?<=[^\W_]{after}{after}))({alternatives})(?![\w¹²³⁴⁵⁶⁷⁸⁹⁰])"
+    )
+
+
+# A footnote is a labelled line at the end whose label is glued to a word
+# earlier on, labels in sequence: two independent signs, seldom both wrong.
+_FOOTNOTE_CONFIDENCE = 0.95
 
 
 def _split_footnotes(units: list[str]) -> tuple[list[str], list[Footnote]]:
@@ -437,7 +476,8 @@ def _split_footnotes(units: list[str]) -> tuple[list[str], list[Footnote]]:
     notes: list[Footnote] = []
     while end > 1:
         match = _FOOTNOTE_LINE.fullmatch(units[end - 1])
-        if match is None or not (match.group("text")[0].isupper() or match.group("text")[0] in OPENERS):
+        first = match.group("text")[0] if match else ""
+        if match is None or not (first.isupper() or first in OPENERS or (notes and first.isdigit())):
             break
         label = match.group("label")
         if notes and not _in_sequence(label, notes[0].label):
@@ -445,7 +485,7 @@ def _split_footnotes(units: list[str]) -> tuple[list[str], list[Footnote]]:
         marker = _glued_marker([label])
         if not any(marker.search(unit) for unit in units[: end - 1]):
             break
-        notes.insert(0, Footnote(label=label, content=plain(match.group("text"))))
+        notes.insert(0, Footnote(label=label, content=plain(match.group("text")), confidence=_FOOTNOTE_CONFIDENCE))
         end -= 1
     return units[:end], notes
 
@@ -480,6 +520,24 @@ def _apply_refs(block: Block, labels: Sequence[str]) -> Block:
 # ---------------------------------------------------------------- header
 
 
+_FIELD_OF_LABEL = {
+    fold(label): name
+    for name, labels in lexicons.combined().field_labels.items()
+    if name != "sender"
+    for label in labels
+}
+
+
+# A UN masthead's fields, wherever its columns put them.
+_UN_FIELDS = {
+    "symbol": re.compile(r"(?<!\S)([A-Z]{1,6}(?:/[A-Z0-9.()-]+){2,})(?!\S)"),
+    "distribution_class": re.compile(r"Distr\.:\s*(\w+)"),
+    "original_language": re.compile(r"Original:\s*(\w+)"),
+    "session": re.compile(r"((?:[A-Z][a-z]+-)?[A-Z][a-z]+ session|[А-Я][а-я]+ сессия)"),
+    "agenda_item": re.compile(r"(Agenda items? \d+(?:\s*\([a-z]\))?|Пункт \d+ повестки дня)"),
+}
+
+
 @dataclass
 class _Found:
     """Metadata found on the way, first finding wins."""
@@ -491,14 +549,77 @@ class _Found:
     reference: str | None = None
     date: str | None = None
     place: str | None = None
+    subject: str | None = None
+    meeting: str | None = None
+    unit: str | None = None
+    addressee: list[str] = field(default_factory=list)
+    related: list[str] = field(default_factory=list)
+    attachments: list[str] = field(default_factory=list)
+    action: list[str] = field(default_factory=list)  # distribution for action ("Gereği")
+    information: list[str] = field(default_factory=list)  # distribution for information ("Bilgi")
+    un: dict[str, str] = field(default_factory=dict)  # symbol, session, agenda item … of a UN masthead
 
     def offer(self, *, reference: str | None = None, date: str | None = None, place: str | None = None) -> None:
         self.reference = self.reference or reference
         self.date = self.date or date
         self.place = self.place or place
 
+    def field(self, label: str, value: str) -> None:
+        """A labelled header field ("Konu: …", "Sayı: …", "Ek: …", "Tárgy: …")."""
+        folded, value = fold(label.strip()), value.strip()
+        name = _FIELD_OF_LABEL.get(folded)
+        if name == "reference":
+            self.offer(reference=value)
+        elif name == "date":
+            self.offer(date=dates.parse_date(value))
+        elif name == "subject":
+            self.subject = self.subject or value
+        elif name in ("addressee", "related", "attachments"):
+            getattr(self, name).append(value)
+        elif name == "distribution":
+            head, colon, rest = value.partition(":")
+            if colon and _FIELD_OF_LABEL.get(fold(head.strip())) == "distribution":
+                self.field(head, rest)  # "Dağıtım: Gereği: …"
+            else:
+                (self.information if folded == fold("Bilgi") else self.action).append(value)
+
+    def un_line(self, text: str) -> None:
+        """The fields of a UN masthead line."""
+        for name, pattern in _UN_FIELDS.items():
+            match = pattern.search(text)
+            if match and name not in self.un:
+                self.un[name] = match.group(1)
+
+    def meta(self, language: str | None) -> Meta:
+        """The metadata found. Signatories stay signature blocks: the
+        templates draw `meta.signatories` as a grid of their own."""
+        return Meta(
+            kind=self.kind or "statement",
+            title=self.title,
+            subtitle=self.subtitle,
+            issuer=self.issuer,
+            language=language,
+            reference=self.reference,
+            date=self.date,
+            place=self.place,
+            subject=self.subject,
+            unit=self.unit,
+            addressee=tuple(self.addressee),
+            related=tuple(self.related),
+            attachments=tuple(self.attachments),
+            distribution=Distribution(tuple(self.action), tuple(self.information)),
+            meeting=self.meeting,
+            symbol=self.un.get("symbol"),
+            distribution_class=self.un.get("distribution_class"),
+            session=self.un.get("session"),
+            agenda_item=self.un.get("agenda_item"),
+            original_language=self.un.get("original_language"),
+        )
+
 
 def _looks_like_title(text: str) -> bool:
+    if sum(ch.isalpha() for ch in text) < 3 or dates.month_number(text.strip(" .,")) is not None:
+        return False  # a bare number or a month: a date's pieces, as a web page shows them
     if _labels(text) or word_count(text) > 30 or len(text) > 250 or text.endswith((",", ";", ":")):
         return False
     if not _SENTENCE_END.search(text):
@@ -511,6 +632,8 @@ def _title_metadata(title: str, found: _Found) -> None:
     reference = None
     if match:
         reference = match.group("ref") or match.group("number") or match.group("symbol")
+    if reference is None:
+        reference = _number_in(title)  # "Резолюция Совета Безопасности ООН №724"
     date = next((d.iso for d in dates.find_dates(title)), None)
     if date is None and match and match.group("number"):
         year = re.search(r"/(\d{4})$", match.group("number"))
@@ -519,50 +642,59 @@ def _title_metadata(title: str, found: _Found) -> None:
     found.offer(reference=reference, date=date)
 
 
-def _meta_line_block(text: str, found: _Found) -> TextBlock | None:
-    """A reference or date line kept as a block (its data into `found`)."""
+_NUMBERED = re.compile(r"№\s*([\w./-]*\d[\w./-]*)")
+
+
+def _number_in(text: str) -> str | None:
+    """The number after "№" in a title or an act line ("… № 70 бұйрығы.")."""
+    match = _NUMBERED.search(text)
+    return match.group(1).rstrip(".,") if match else None
+
+
+def _meta_line_block(text: str, found: _Found) -> TextBlock:
+    """A metadata line above the body kept as a block (its data into
+    `found`): a reference or symbol, a date, a labelled field, a UN header
+    line, a meeting line, a masthead with its date, site chrome."""
     if is_reference_line(text):
         found.offer(reference=reference_of(text))
+        return TextBlock("reference", plain(text))
+    if _SYMBOL_LINE.fullmatch(text):
+        found.offer(reference=text)
+        found.un_line(text)
+        return TextBlock("reference", plain(text))
+    if _is_number_line(text):  # "от 12 января 2022 года № 5"
+        stated = dates.find_dates(text)
+        number = text.rsplit("№", 1)[-1].split()[0].rstrip(".,")
+        found.offer(reference=number, date=stated[0].iso if stated else None)
         return TextBlock("reference", plain(text))
     line = date_line(text)
     if line is not None:
         found.offer(place=line[0], date=line[1])
         return TextBlock("place_date", plain(text))
-    if is_field_line(text):
-        found.offer(date=dates.parse_date(text.split(":", 1)[1]))
+    if ":" in text and (is_field_line(text) or _ANY_FIELD.fullmatch(text)):
+        found.field(*text.split(":", 1))
         return TextBlock("metadata", plain(text))
-    return None
-
-
-def _header(units: list[str], labels: Sequence[str], found: _Found) -> tuple[list[Block], int]:
-    """Blocks of the header zone and the index where the body starts: meta
-    lines, the issuer over a genre title ("Ministry …" over "Statement"),
-    the title, a subtitle, more meta lines."""
-    blocks: list[Block] = []
-    i = 0
-    while i < len(units) - 1 and (block := _meta_line_block(units[i], found)) is not None:
-        blocks.append(block)
-        i += 1
-    if i < len(units) - 2 and _is_issuer_line(units[i]) and genre_kind(units[i + 1]):
-        found.issuer = units[i]
-        i += 1
-    if i < len(units) - 1 and _looks_like_title(units[i]):
-        found.title = units[i]
-        found.kind = genre_kind(units[i])
-        _title_metadata(units[i], found)
-        i += 1
-        if i < len(units) - 1 and _is_subtitle(_strip_markers(units[i], labels), after_genre=bool(found.kind)):
-            found.subtitle = _strip_markers(units[i], labels)
-            i += 1
-    while i < len(units) - 1 and (block := _meta_line_block(units[i], found)) is not None:
-        blocks.append(block)
-        i += 1
-    # A headline may follow the date under a genre title: "Информационное
-    # сообщение" / "11.01.2022 18:35" / "О телефонном разговоре …".
-    if found.kind and not found.subtitle and i < len(units) - 1 and _is_subtitle(units[i], after_genre=True):
-        found.subtitle = _strip_markers(units[i], labels)
-        i += 1
-    return blocks, i
+    if _is_un_masthead(text):
+        found.un_line(text)
+        return TextBlock("metadata", plain(text))
+    if _is_addressee(text):
+        found.addressee.append(text)
+        return TextBlock("metadata", plain(text))
+    if _is_masthead(text) or (found.issuer is not None and found.unit is None and _is_unit_line(text)):
+        if text not in ("T.C.", "Т.С."):
+            if found.issuer is None:
+                found.issuer = text
+            elif found.unit is None:
+                found.unit = text
+        return TextBlock("metadata", plain(text))
+    if _issuer_and_date(text):
+        first = dates.find_dates(text)[0]
+        found.offer(date=first.iso)
+        found.issuer = found.issuer or text[: first.start].strip(" ,–—-")
+        return TextBlock("place_date", plain(text))  # the issuer's masthead with its date
+    elif _MEETING.search(text):
+        found.meeting = found.meeting or text
+    return TextBlock("metadata", plain(text))
 
 
 def _is_issuer_line(text: str) -> bool:
@@ -591,59 +723,292 @@ def _is_subtitle(text: str, *, after_genre: bool) -> bool:
     return after_genre and word_count(text) >= 4 and _looks_like_title(text) and genre_kind(text) is None
 
 
-# ---------------------------------------------------------------- trailing zone
+# ---------------------------------------------------------------- the frame
+
+_LEXICON = lexicons.combined()
+_FOLDED_WEB = frozenset(fold(word.rstrip(":")) for word in _LEXICON.web_leftovers)
+_UN_HEADER = tuple((token, fold(token)) for token in _LEXICON.un_header)  # as written, folded
+_MEETING = re.compile("|".join(_LEXICON.meeting_patterns), re.IGNORECASE)
+_DECREE_NUMBER = re.compile("|".join(_LEXICON.reference_patterns), re.IGNORECASE)
+_ANY_FIELD = re.compile(
+    "(?:"
+    + "|".join(
+        re.escape(label)
+        for name, labels in _LEXICON.field_labels.items()
+        if name != "reference"  # "No: 57, 22 Şubat 2022, … hk." is a title; reference lines have their rule
+        for label in labels
+        if len(label) >= 2
+    )
+    + r")\s?:\s*\S.*",
+    re.IGNORECASE,
+)
+# "SC/8215", "Press Release (2001) 093", "A/RES/80/45": a symbol alone, a
+# word or two around it at most.
+_SYMBOL_LINE = re.compile(r"[A-Z]{1,6}(?:/[A-Z0-9.()-]+)+(?:\s*\(\d{4}\))?|[A-Z][\w ]{2,30}\(\d{4}\)\s*\d{1,4}")
 
 
-def _trailing(units: list[str], start: int, found: _Found) -> tuple[list[Block], int]:
-    """Blocks of the trailing zone (closing formula, signature, place and
-    date, reference, metadata) and the index where it starts, scanning back
-    from the end to the last body paragraph."""
-    kinds: list[str] = []
-    j = len(units)
-    while j > start + 1:
-        text = units[j - 1]
-        following = kinds[0] if kinds else None
-        kind = _trailing_kind(text, following)
-        if kind is None:
-            break
-        kinds.insert(0, kind)
-        j -= 1
-        if kind == "closing_formula":
-            break
+_GENRE_WORDS = re.compile(
+    r"(?<!\w)(?:"
+    + "|".join(re.escape(w) for words in _LEXICON.genres.values() for w in sorted(words, key=len, reverse=True))
+    + r")\w{0,3}(?!\w)",
+    re.IGNORECASE,
+)
+# A decree's or resolution's number line: "№ 164", with a date or a year.
+_NUMBER_SIGN = re.compile(r"(?:№|\bN[o°º]?\.?)\s*\d")
+
+
+def _names_genre(text: str) -> bool:
+    """A short unpunctuated line naming the document's genre among other
+    words: "Azərbaycan Respublikası Prezidentinin Sərəncamı",
+    "Türkmenistanyň Prezidentiniň PERMANY"."""
+    return word_count(text) <= 12 and not _ends_terminal(text) and bool(_GENRE_WORDS.search(text))
+
+
+def _is_number_line(text: str) -> bool:
+    """ "Указ … от 8 апреля 2011 года № 3", "КР Өкмөтүнүн 2019-жылдын
+    5-декабрындагы № 662 токтому", "… 2021 жылғы 12 қаңтардағы № 164 өкімі."."""
+    if word_count(text) > 16 or not _NUMBER_SIGN.search(text):
+        return False
+    return bool(_DECREE_NUMBER.search(text) or dates.find_dates(text) or re.search(r"\b(?:19|20)\d\d\b", text))
+
+
+_UN_MARKS = re.compile("|".join(re.escape(mark) for mark in _LEXICON.un_header_marks), re.IGNORECASE)
+# A UN document's running header: its symbol, then its title ("A/RES/80/4 Necessity of …").
+_RUNNING_HEADER = re.compile(r"[A-Z]{1,6}(?:/[A-Z0-9.()-]+){2,}\s+\S")
+
+
+def _is_un_masthead(text: str) -> bool:
+    """A line of a UN masthead or running header, however its columns ran
+    together: "General Assembly Distr.: General 31 October 2025"."""
+    if word_count(text) > 40 or _ends_terminal(text):
+        return False
+    symbol = re.search(r"(?<!\S)[A-Z]{1,6}(?:/[A-Z0-9.()-]+){2,}(?!\S)", text)
+    return bool(_UN_MARKS.search(text) or _RUNNING_HEADER.match(text) or (symbol and word_count(text) <= 6)) or (
+        _is_un_header(text)
+    )
+
+
+# The formula that opens a line saying where and when a text was signed:
+# "Done at Washington this 20th day of January, 2021.", "IN WITNESS WHEREOF, …".
+_SIGNING_LINE = re.compile(
+    "|".join(re.escape(f) for f in sorted(_LEXICON.signing_formulae, key=len, reverse=True)), re.IGNORECASE
+)
+
+
+_ADDRESSEE = re.compile("|".join(_LEXICON.addressee_patterns))
+_ISSUER_WORDS = re.compile(
+    r"(?<!\w)(?:" + "|".join(re.escape(w) for w in _LEXICON.issuer_words) + r")(?!\w)", re.IGNORECASE
+)
+
+
+def _is_addressee(text: str) -> bool:
+    """An addressee written as the letter's conventions want it: "MİLLÎ
+    EĞİTİM BAKANLIĞINA" (capitals, a dative ending)."""
+    return word_count(text) <= 12 and bool(_ADDRESSEE.match(text))
+
+
+def _is_masthead(text: str) -> bool:
+    """A letterhead line: "T.C.", "DIŞİŞLERİ BAKANLIĞI" (capitals naming
+    an office), not a title naming the genre."""
+    if text in ("T.C.", "Т.С."):
+        return True
+    return (
+        text.isupper()
+        and word_count(text) <= 8
+        and not _ends_terminal(text)
+        and bool(_ISSUER_WORDS.search(text))
+        and not _names_genre(text)
+        and not _is_addressee(text)
+    )
+
+
+def _is_unit_line(text: str) -> bool:
+    """A department under a letterhead: "Avrupa Birliği Başkanlığı"."""
+    return word_count(text) <= 8 and not _ends_terminal(text) and bool(_ISSUER_WORDS.search(text))
+
+
+def _is_date_piece(text: str) -> bool:
+    """A day, a month or a year alone on its line ("28", "Октябрь", "2015"):
+    a web page's date stamp written in pieces."""
+    bare = text.strip(" .,")
+    return (bare.isdigit() and len(bare) <= 4) or (word_count(bare) == 1 and dates.month_number(bare) is not None)
+
+
+def _is_web_leftover(text: str) -> bool:
+    """Site chrome: "Share", "Print", "Photo: …", a time stamp alone."""
+    folded = fold(text.strip(" |·•›>»"))
+    if folded in _FOLDED_WEB:
+        return True
+    head = folded.split(":", 1)[0]
+    return ":" in folded and head in _FOLDED_WEB and word_count(text) <= 12
+
+
+def _is_un_header(text: str) -> bool:
+    """A UN document's header line: "Distr.: General", "Original: English",
+    "Agenda item 98", "Eightieth session", "United Nations". A token in
+    lower case ("session") may end the line, one ending in ":" or "." may
+    open it, one before a number may open it, any other is the whole line."""
+    if word_count(text) > 8 or _ends_terminal(text.rstrip(".")):
+        return False
+    folded = fold(text).rstrip(" .")
+    for written, token in _UN_HEADER:
+        bare = token.rstrip(" .:")
+        if folded == bare or (written[:1].islower() and folded.endswith(" " + bare)):
+            return True
+        if token.endswith((":", ".")) and folded.startswith(token):
+            return True
+        if folded.startswith(bare + " ") and folded[len(bare) + 1 : len(bare) + 2].isdigit():
+            return True
+    return False
+
+
+def _issuer_and_date(text: str) -> bool:
+    """A masthead with a date: "Republic of Türkiye Ministry of Foreign
+    Affairs 24.02.2022"."""
+    found = dates.find_dates(text)
+    if len(found) != 1 or word_count(text) > 16 or _ends_terminal(text):
+        return False
+    if text[found[0].end :].strip(" .,–—-"):
+        return False  # the date ends a masthead line
+    rest = text[: found[0].start].strip(" ,–—-")
+    return bool(rest) and capitalised_share(rest, min_letters=4) >= 0.75 and not _labels(text)
+
+
+def _frame_features(units: list[str], i: int) -> dict[str, float]:
+    """What the grammar's roles weigh about line `i` (see weights.yaml)."""
+    text = units[i]
+    previous = units[i - 1] if i > 0 else None
+    following = units[i + 1] if i + 1 < len(units) else None
+    labelled = bool(_labels(text)) and not is_reference_line(text)
+    after_genre = previous is not None and (genre_kind(previous) is not None or _names_genre(previous))
+    flags = {
+        "reference": is_reference_line(text) or bool(_SYMBOL_LINE.fullmatch(text)),
+        "date": date_line(text) is not None,
+        "field": is_field_line(text) or (bool(_ANY_FIELD.fullmatch(text)) and word_count(text) <= 20),
+        "un_header": _is_un_masthead(text),
+        "meeting": bool(_MEETING.search(text)) and word_count(text) <= 12,
+        "meeting_date": bool(_MEETING.search(text)) and word_count(text) <= 12 and bool(dates.find_dates(text)),
+        "web": _is_web_leftover(text),
+        "decoration": is_decoration_line(text),
+        "issuer_date": _issuer_and_date(text) and date_line(text) is None,
+        "decree_number": _is_number_line(text),
+        "signing_line": _SIGNING_LINE.match(text) is not None and word_count(text) <= 80,
+        "issuer_over_genre": (
+            following is not None and _is_issuer_line(text) and genre_kind(following) is not None and i + 2 < len(units)
+        ),
+        "title": _looks_like_title(text),
+        "genre": genre_kind(text) is not None,
+        "names_genre": _names_genre(text),
+        "caps_line": text.isupper() and _looks_like_title(text) and word_count(text) >= 2,
+        "subtitle_lower": _is_subtitle(text, after_genre=False),
+        "headline_under_genre": after_genre and _is_subtitle(text, after_genre=True),
+        "headline_after_date": any(genre_kind(u) or _names_genre(u) for u in units[:i])
+        and _is_subtitle(text, after_genre=True),
+        "date_piece": _is_date_piece(text),
+        "addressee": _is_addressee(text),
+        # the act's line under its title: "… министрінің 2015 жылғы 2 ақпандағы № 70 бұйрығы. …"
+        "act_line": word_count(text) <= 40 and _NUMBERED.search(text) is not None and bool(dates.find_dates(text)),
+        "masthead": i < _MASTHEAD_LINES
+        and (_is_masthead(text) or (previous is not None and _is_masthead(previous) and _is_unit_line(text))),
+        "closing": is_closing_formula(text),
+        "signature": _is_signature_line(text, anchored=False),
+        "signature_loose": _is_signature_line(text, anchored=True),
+        "place_over_date": following is not None and is_place_line(text) and date_line(following) is not None,
+        "comma_over_name": (
+            following is not None
+            and word_count(text) <= 6
+            and text.endswith(",")
+            and _is_signature_line(following, anchored=True)
+        ),
+        "short_digits": _is_metadata_line(text),
+        "labelled": labelled,
+        "long": word_count(text) > 30,
+    }
+    return {name: 1.0 for name, on in flags.items() if on}
+
+
+_MASTHEAD_LINES = 4  # a letterhead stands in the first lines
+
+# Frame roles that become blocks, and the block kind of each.
+_TRAILING_KINDS = {
+    "signature": "signature",
+    "place_date": "place_date",
+    "reference": "reference",
+    "trailing_meta": "metadata",
+    "closing_formula": "closing_formula",
+    "closing_before_signature": "closing_formula",
+}
+
+
+def _frame_blocks(units: list[str], roles: Sequence[str], confidence: Sequence[float], found: _Found) -> list[Block]:
+    """Blocks of the header or trailing lines (their data into `found`);
+    the issuer, title and subtitle go into `found` only."""
     blocks: list[Block] = []
-    for text, kind in zip(units[j:], kinds, strict=True):
-        if kind == "reference":
-            found.offer(reference=reference_of(text))
-        elif kind == "place_date":
-            line = date_line(text)
-            if line is not None:
-                found.offer(place=line[0], date=line[1])
+    for text, role, sure in zip(units, roles, confidence, strict=True):
+        if role == "issuer":
+            if found.issuer is None:
+                found.issuer = text
+            else:  # a letterhead gave the issuer already: the line stays, as metadata
+                blocks.append(TextBlock("metadata", plain(text), confidence=sure))
+        elif role == "title" or (role == "headline" and found.title is None):
+            found.title = text
+            found.kind = genre_kind(text)
+            _title_metadata(text, found)
+        elif role in ("subtitle", "headline"):
+            if found.subtitle is None:
+                found.subtitle = text
+                found.offer(reference=_number_in(text))
             else:
-                found.offer(place=text.rstrip(" ,"))
-        blocks.append(TextBlock(kind, plain(text)))
-    return blocks, j
+                blocks.append(TextBlock("paragraph", plain(text), confidence=sure))
+        elif role in ("head_meta", "meta_after_title"):
+            blocks.append(replace(_meta_line_block(text, found), confidence=sure))
+        else:
+            kind = _TRAILING_KINDS[role]
+            if kind == "reference":
+                found.offer(reference=reference_of(text) or text)
+            elif kind == "place_date":
+                line = date_line(text)
+                stated = dates.find_dates(text)
+                if line is not None:
+                    found.offer(place=line[0], date=line[1])
+                elif _MEETING.search(text) and stated:  # "22nd plenary meeting 29 October 2025"
+                    found.meeting = found.meeting or text[: stated[0].start].strip(" ,")
+                    found.offer(date=stated[0].iso)
+                elif stated:
+                    found.offer(date=stated[0].iso)
+                elif word_count(text) <= 6:
+                    found.offer(place=text.rstrip(" ,"))
+            elif kind == "metadata" and _MEETING.search(text):
+                found.meeting = found.meeting or text
+            elif kind == "metadata" and ":" in text and _ANY_FIELD.fullmatch(text):
+                found.field(*text.split(":", 1))  # "Ek: …", "Dağıtım: …"
+            blocks.append(TextBlock(kind, plain(text), confidence=sure))
+    return blocks
 
 
-def _trailing_kind(text: str, following: str | None) -> str | None:
-    if _labels(text) and not is_reference_line(text):
-        return None
-    if is_closing_formula(text):
-        return "closing_formula"
-    if is_reference_line(text):
-        return "reference"
-    if date_line(text) is not None:
-        return "place_date"
-    if following == "place_date" and is_place_line(text):
-        return "place_date"
-    if following == "signature" and word_count(text) <= 6 and text.endswith(","):
-        return "closing_formula"
-    if is_decoration_line(text):
-        return "metadata"
-    if _is_signature_line(text, anchored=following is not None):
-        return "signature"
-    if _is_metadata_line(text):
-        return "metadata"
-    return None
+class _Restorer:
+    """Puts the footnote marks back into the texts the roles were chosen on."""
+
+    def __init__(self, units: list[str], bare: list[str]) -> None:
+        self.originals: dict[str, str] = {}
+        for unit, stripped in zip(units, bare, strict=True):
+            if unit == stripped:
+                continue
+            self.originals.setdefault(stripped, unit)
+            unit_labels, bare_labels = _labels(unit), _labels(stripped)
+            if unit_labels and bare_labels:
+                self.originals.setdefault(bare_labels[0].body, unit_labels[0].body)
+
+    def block(self, block: Block) -> Block:
+        if not self.originals:
+            return block
+        if isinstance(block, TextBlock):
+            original = self.originals.get(block.text())
+            return replace(block, content=plain(original)) if original else block
+        if isinstance(block, ListBlock):
+            items = tuple(ListItem(item.label, tuple(self.block(b) for b in item.blocks)) for item in block.items)
+            return replace(block, items=items)
+        return block
 
 
 # ---------------------------------------------------------------- body: lists
@@ -654,10 +1019,12 @@ class _OpenList:
     style: str
     value: int
     items: list[tuple[str, list[Block]]] = field(default_factory=list)
+    confidence: float = 1.0  # the least sure of its lines
 
     def close(self) -> ListBlock:
         kind: Literal["numbered_list", "bullet_list"] = "bullet_list" if self.value == 0 else "numbered_list"
-        return ListBlock(kind, tuple(ListItem(label, tuple(blocks)) for label, blocks in self.items))
+        items = tuple(ListItem(label, tuple(blocks)) for label, blocks in self.items)
+        return ListBlock(kind, items, confidence=self.confidence)
 
 
 @dataclass(frozen=True)
@@ -665,6 +1032,7 @@ class _Plain:
     """A top-level paragraph whose role is decided once the lists are known."""
 
     text: str
+    confidence: float = 1.0
 
 
 class _ListBuilder:
@@ -698,7 +1066,7 @@ class _ListBuilder:
                 return depth
         return None
 
-    def add_item(self, label: _Label, depth: int | None) -> None:
+    def add_item(self, label: _Label, depth: int | None, confidence: float) -> None:
         if depth is None:
             same = [d for d, open_list in enumerate(self.stack) if open_list.style == label.style]
             if same:
@@ -707,11 +1075,13 @@ class _ListBuilder:
         else:
             self.close_to(depth + 1)
             self.stack[-1].value = label.value
-        self.stack[-1].items.append((label.text, [TextBlock("paragraph", plain(label.body))]))
+        self.stack[-1].items.append((label.text, [TextBlock("paragraph", plain(label.body), confidence=confidence)]))
+        self.stack[-1].confidence = min(self.stack[-1].confidence, confidence)
 
-    def add_to_item(self, depth: int, block: Block) -> None:
+    def add_to_item(self, depth: int, block: TextBlock) -> None:
         self.close_to(depth + 1)
         self.stack[-1].items[-1][1].append(block)
+        self.stack[-1].confidence = min(self.stack[-1].confidence, block.confidence or 0.0)
 
     def close_to(self, depth: int) -> None:
         while len(self.stack) > depth:
@@ -723,16 +1093,17 @@ class _ListBuilder:
                 self.resume[open_list.style] = open_list.value
 
 
-def _build_lists(units: list[str]) -> list[Block | _Plain]:
+def _build_lists(units: list[str], confidence: list[float]) -> list[Block | _Plain]:
     builder = _ListBuilder()
     for index, text in enumerate(units):
+        sure = confidence[index]
         if _is_numbered_heading(text, units[index + 1 : index + 2]):
             builder.close_to(0)
-            builder.entries.append(TextBlock("heading", plain(text)))
+            builder.entries.append(TextBlock("heading", plain(text), confidence=sure))
             continue
         chosen = builder.choose(text)
         if chosen is not None:
-            builder.add_item(*chosen)
+            builder.add_item(*chosen, confidence=sure)
             continue
         # A paragraph between items continues the item before it; a heading
         # between them ends the list (numbering may resume after it).
@@ -741,9 +1112,9 @@ def _build_lists(units: list[str]) -> list[Block | _Plain]:
             depth = _continued_depth(builder, units[index + 1 :])
         if depth is None:
             builder.close_to(0)
-            builder.entries.append(_Plain(text))
+            builder.entries.append(_Plain(text, sure))
         else:
-            builder.add_to_item(depth, TextBlock("paragraph", plain(text)))
+            builder.add_to_item(depth, TextBlock("paragraph", plain(text), confidence=sure))
     builder.close_to(0)
     return builder.entries
 
@@ -773,8 +1144,8 @@ def _is_numbered_heading(text: str, following: list[str]) -> bool:
 # ---------------------------------------------------------------- body: roles
 
 
-def _body(units: list[str]) -> list[Block]:
-    entries = _build_lists(units)
+def _body(units: list[str], confidence: list[float]) -> list[Block]:
+    entries = _build_lists(units, confidence)
     n = len(entries)
 
     def text_at(i: int) -> str | None:
@@ -806,6 +1177,9 @@ def _body(units: list[str]) -> list[Block]:
     first_op = operative[0] if operative else None
     last_op = max((i for i in range(n) if is_list(i)), default=-1) if first_op is not None else -1
     quotes = _quote_positions([text_at(i) for i in range(n)])
+    # Fail safe: a lone short line is a paragraph; headings without a number
+    # need a text in sections (two or more of them) or capitals.
+    sectioned = sum(1 for i in range(n - 1) if (t := text_at(i)) is not None and _is_heading_shaped(t)) >= 2
     recital_run = _recital_run(text_at, n, first_op)
 
     blocks: list[Block] = []
@@ -815,7 +1189,9 @@ def _body(units: list[str]) -> list[Block]:
             continue
         text = entry.text
         previous = text_at(i - 1)
-        if i in quotes:
+        if _is_body_metadata(text):
+            kind = "metadata"
+        elif i in quotes:
             kind = "quote"
         elif is_chapeau(i):
             kind = "chapeau"
@@ -830,19 +1206,50 @@ def _body(units: list[str]) -> list[Block]:
         elif i in recital_run:
             kind = "recital"
         elif _is_heading_shaped(text) and i + 1 < n:
-            kind = "heading"
+            following = text_at(i + 1) or ""
+            if _looks_like_metadata(text):
+                kind = "metadata"
+            elif (sectioned or text.isupper()) and not following[:1].islower() and not _is_heading_shaped(following):
+                kind = "heading"
+            else:
+                kind = "paragraph"  # fail safe: a lone short line, or a line broken before its end
         elif first_op is not None and i > last_op:
             kind = "closing"
         else:
             kind = "paragraph"
-        blocks.append(TextBlock(kind, plain(text)))
+        blocks.append(TextBlock(kind, plain(text), confidence=entry.confidence))
     return blocks
+
+
+def _looks_like_metadata(text: str) -> bool:
+    """A short line that states a date, a reference, a meeting, a field or
+    a masthead: never a heading (fail safe, it goes to a metadata block)."""
+    features = _frame_features([text], 0)
+    metadata = (
+        "reference",
+        "date",
+        "field",
+        "un_header",
+        "meeting",
+        "web",
+        "issuer_date",
+        "decree_number",
+        "date_piece",
+    )
+    return any(name in features for name in metadata) or _is_metadata_line(text)
+
+
+def _is_body_metadata(text: str) -> bool:
+    """A metadata line that a pasted PDF leaves inside the body: a UN
+    running header, a masthead line, site chrome."""
+    return _is_un_masthead(text) or _is_web_leftover(text)
 
 
 def _recital_run(text_at: Callable[[int], str | None], n: int, first_op: int | None) -> set[int]:
     """Positions of recitals: before the operative part, paragraphs ending in
     "," or ";". Without a numbered operative part, only a run of two or more
-    followed by a paragraph counts (a lone "Dear Minister," does not)."""
+    followed by a paragraph counts (a lone "Dear Minister," does not), or a
+    run of three or more that ends the text."""
     shaped = [i for i in range(n) if (t := text_at(i)) is not None and _is_recital_shaped(t)]
     if first_op is not None:
         return {i for i in shaped if i < first_op}
@@ -855,7 +1262,11 @@ def _recital_run(text_at: Callable[[int], str | None], n: int, first_op: int | N
         if len(run) >= 2 and text is not None:
             return set(run)
         run = []
-    return set()
+    # A text that ends in its preamble (the rest not published): three or more.
+    return set(run) if len(run) >= _MIN_CLOSING_RUN else set()
+
+
+_MIN_CLOSING_RUN = 3
 
 
 def _quote_positions(texts: list[str | None]) -> set[int]:

@@ -1,6 +1,6 @@
 """Writers: one per output format, each turning a document into bytes.
 
-PDF and DOCX draw the same layout tree; JSON writes the model itself. The
+PDF and DOCX draw the same layout tree; JSON and Markdown write the model itself. The
 PDF and DOCX writers are imported on first use: reportlab, pikepdf and
 python-docx are slow to import, and a build pays only for what it writes.
 """
@@ -68,8 +68,17 @@ def _docx(layout: Layout, options: WriterOptions) -> bytes:
     return docx.write(layout)
 
 
-LayoutWriter = Callable[[Layout, WriterOptions], bytes]
+def _markdown(document: Document) -> bytes:
+    from communique.writers import markdown
 
-# Formats drawn from the layout tree; "json" is written from the model.
+    return markdown.write(document)
+
+
+LayoutWriter = Callable[[Layout, WriterOptions], bytes]
+ModelWriter = Callable[[Document], bytes]
+
+# Formats drawn from the layout tree, and formats written from the model
+# itself ("md": Markdown with front matter, to correct roles and publish again).
 LAYOUT_WRITERS: dict[str, LayoutWriter] = {"pdf": _pdf, "docx": _docx}
-FORMATS: tuple[str, ...] = ("pdf", "docx", "json")
+MODEL_WRITERS: dict[str, ModelWriter] = {"json": model_json, "md": _markdown}
+FORMATS: tuple[str, ...] = ("pdf", "docx", "json", "md")
