@@ -390,6 +390,16 @@ def test_a_circular_carries_its_type_label_and_number() -> None:
     assert docxfile.read(render_outputs(circular, Options(formats=("docx",)))["docx"], "c.docx") == circular
 
 
+def test_resolution_text_with_its_own_meeting_line_gets_no_second_one() -> None:
+    document = readers.read(_example("resolution"))
+    assert document.meta.meeting
+    texts = [p.text() for p in walk_paragraphs(render_layout(document, find_template("resolution")).body)]
+    assert texts.count(document.meta.meeting) == 1
+    own = Document(document.meta, (*document.blocks, TextBlock("metadata", plain(document.meta.meeting))))
+    texts = [p.text() for p in walk_paragraphs(render_layout(own, find_template("resolution")).body)]
+    assert texts.count(document.meta.meeting) == 1
+
+
 def test_decree_text_with_its_own_place_and_date_gets_no_second_one() -> None:
     document = readers.read(_example("decree"))
     own = Document(

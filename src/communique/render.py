@@ -137,7 +137,9 @@ def document_parts(document: Document) -> dict[str, Any]:
     - `reference_line`: the letterhead shows the reference number unless
       the title or a line of the text does;
     - `dateline`: the place and date to close the text with, unless it has
-      its own place-and-date line or the title gives the full date ("" then)."""
+      its own place-and-date line or the title gives the full date ("" then);
+    - `meeting_line`: the template draws the meeting line unless a line of
+      the text is that meeting line already."""
     meta, blocks = document.meta, document.blocks
     kinds = {block.kind for block in blocks}
     count = 0
@@ -154,6 +156,8 @@ def document_parts(document: Document) -> dict[str, Any]:
         "reference_line": bool(meta.reference)
         and (meta.reference or "") not in (meta.title or "")
         and "reference" not in kinds,
+        "meeting_line": bool(meta.meeting)
+        and not any(isinstance(b, TextBlock) and b.text().strip() == meta.meeting for b in blocks),
         "dateline": ", ".join(p for p in (meta.place, written if full_date or meta.date else "") if p)
         if needs_dateline
         else "",
