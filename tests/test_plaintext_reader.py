@@ -585,3 +585,16 @@ def test_the_signing_formula_of_a_treaty_style_text_is_its_place_and_date(
     from communique.readers.metadata_lines import date_line
 
     assert date_line(line) == expected
+
+
+@pytest.mark.parametrize(
+    ("headline", "kind"),
+    [
+        ("No: 12, 3 Mart 2023, Bir konu hk.", "press-release"),
+        ("No: 12, 3 March 2023, Press Release on a subject", "press-release"),
+        ("Bir konu hakkında", "statement"),
+    ],
+)
+def test_a_headline_opening_with_number_and_date_is_a_press_release(headline: str, kind: str) -> None:
+    body = "Birinci paragraf burada yer alır ve bir cümle daha içerir.\n\nİkinci paragraf da buradadır."
+    assert read_text(f"{headline}\n\n{body}").meta.kind == kind

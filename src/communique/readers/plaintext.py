@@ -627,6 +627,16 @@ def _looks_like_title(text: str) -> bool:
     return bool(TITLE_REFERENCE.match(text)) or text.isupper()
 
 
+def _headline_kind(title: str) -> str | None:
+    """A headline that opens with its number and date is a ministry's
+    numbered press release: "No: 57, 22 Şubat 2022, … hk.", "No: 62,
+    24 February 2022, Press Release on …"."""
+    match = TITLE_REFERENCE.match(title)
+    if match and match.group("ref") and any(d for d in dates.find_dates(title[: match.end() + 30])):
+        return "press-release"
+    return None
+
+
 def _title_metadata(title: str, found: _Found) -> None:
     match = TITLE_REFERENCE.match(title)
     reference = None
@@ -952,7 +962,7 @@ def _frame_blocks(units: list[str], roles: Sequence[str], confidence: Sequence[f
                 blocks.append(TextBlock("metadata", plain(text), confidence=sure))
         elif role == "title" or (role == "headline" and found.title is None):
             found.title = text
-            found.kind = genre_kind(text)
+            found.kind = genre_kind(text) or _headline_kind(text)
             _title_metadata(text, found)
         elif role in ("subtitle", "headline"):
             if found.subtitle is None:
