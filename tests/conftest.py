@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import subprocess
@@ -34,6 +35,20 @@ def docx_text(path: Path) -> str:
 
     document = docx.Document(str(path))
     return "\n".join(p.text for p in document.paragraphs)
+
+
+def pdf_bytes_text(data: bytes) -> str:
+    """A PDF's text in memory as `pdftotext -raw` reads it back."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) is not installed")
+    return subprocess.run(["pdftotext", "-raw", "-", "-"], input=data, check=True, capture_output=True).stdout.decode()
+
+
+def docx_bytes_text(data: bytes) -> str:
+    """A DOCX's paragraph text in memory, as python-docx reads it."""
+    import docx
+
+    return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
 
 
 def squash(text: str) -> str:

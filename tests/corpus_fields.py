@@ -38,20 +38,14 @@ FLAGS = ("has_reference_number", "has_signature", "has_place_date_line")
 # The structure fields: what must be right for a text's structure to be
 # right (the paragraph counts are scored as roles but left out here, since
 # a split or merged body paragraph does not change the structure).
+# Order: as a reader meets them (title, lead-in, the counted roles, the
+# closing formula, the flags).
+_PROSE = ("paragraphs", "closing_paragraphs", "quoted_paragraphs")
 STRUCTURE = (
-    "title",
-    "lead_in",
-    "preamble_clauses",
-    "chapeau_lines",
-    "numbered_paragraphs",
-    "sub_items",
-    "bullet_items",
-    "headings",
-    "footnotes",
-    "closing_formula",
-    "has_reference_number",
-    "has_signature",
-    "has_place_date_line",
+    *TEXTS[:2],
+    *(field for field in COUNTS if field not in _PROSE),
+    TEXTS[2],
+    *FLAGS,
 )
 
 Fields = dict[str, int | str | bool | None]

@@ -9,13 +9,9 @@ conftest.py.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import re
-import subprocess
-import tempfile
 
-import docx
 from hypothesis import example, given
 from hypothesis import strategies as st
 
@@ -36,6 +32,8 @@ from communique.publish import Options, render_outputs
 from communique.readers import plaintext
 from communique.render import find_template
 
+from .conftest import docx_bytes_text, pdf_bytes_text
+
 TEMPLATE = find_template("statement")
 LETTERS = (
     "abcçdefgğhıijklmnoöprsştuüvyzABCÇDEFGĞHIİJKLMNOÖPRSŞTUÜVYZ"
@@ -53,20 +51,6 @@ def no_space(text: str) -> str:
     return WHITESPACE.sub("", text)
 
 
-def pdf_text(data: bytes) -> str:
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(data)
-        handle.flush()
-        return subprocess.run(
-            ["pdftotext", "-raw", handle.name, "-"], check=True, capture_output=True, text=True
-        ).stdout
-
-
-def docx_text(data: bytes) -> str:
-    document = docx.Document(io.BytesIO(data))
-    return "\n".join(p.text for p in document.paragraphs)
-
-
 @given(pasted_text)
 @example("1)")  # a bare label: found by the long run, the PDF dropped it
 def test_pasted_text_publishes_with_every_word_or_fails_cleanly(text: str) -> None:
@@ -75,8 +59,8 @@ def test_pasted_text_publishes_with_every_word_or_fails_cleanly(text: str) -> No
         outputs = render_outputs(document, Options(TEMPLATE, ("pdf", "docx")))
     except CommuniqueError:
         return
-    in_pdf = no_space(pdf_text(outputs["pdf"]))
-    in_docx = no_space(docx_text(outputs["docx"]))
+    in_pdf = no_space(pdf_bytes_text(outputs["pdf"]))
+    in_docx = no_space(docx_bytes_text(outputs["docx"]))
     for word in text.split():
         assert word in in_pdf, word
     model_text = no_space(json.dumps(to_dict(document), ensure_ascii=False))
@@ -147,7 +131,7 @@ def test_arbitrary_models_survive_json_and_render(document: Document) -> None:
     assert from_dict(json.loads(json.dumps(to_dict(document)))) == document
     outputs = render_outputs(document, Options(TEMPLATE, ("pdf", "docx", "json")))
     assert outputs["pdf"].startswith(b"%PDF") and outputs["docx"].startswith(b"PK")
-    in_docx = no_space(docx_text(outputs["docx"]))
+    in_docx = no_space(docx_bytes_text(outputs["docx"]))
     for text in _text_blocks(document):
         assert no_space(text) in in_docx
 

@@ -13,9 +13,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +26,7 @@ from communique.readers.plaintext import read
 from communique.render import find_template
 from communique.writers import markdown as markdown_writer
 from tests import corpus_fields
-from tests.conftest import docx_text
+from tests.conftest import docx_bytes_text, pdf_bytes_text
 from tests.model_walk import tokens, walk
 
 REPO = Path(__file__).resolve().parents[1]
@@ -58,24 +55,6 @@ def case(request: pytest.FixtureRequest) -> tuple[Path, dict[str, Any], Document
     return path, entry, read(path.read_bytes(), str(path))
 
 
-def _pdf_text(data: bytes) -> str:
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) is not installed")
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as handle:
-        handle.write(data)
-        handle.flush()
-        return subprocess.run(
-            ["pdftotext", "-raw", handle.name, "-"], check=True, capture_output=True, text=True
-        ).stdout
-
-
-def _docx_text(data: bytes) -> str:
-    with tempfile.NamedTemporaryFile(suffix=".docx") as handle:
-        handle.write(data)
-        handle.flush()
-        return docx_text(Path(handle.name))
-
-
 def _squeezed(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
@@ -93,7 +72,7 @@ def lost_words(path: Path, document: Document) -> dict[str, list[str]]:
         for word in tokens(item.label)
     }
     lost: dict[str, list[str]] = {}
-    for fmt, text in (("pdf", _pdf_text(outputs["pdf"])), ("docx", _docx_text(outputs["docx"]))):
+    for fmt, text in (("pdf", pdf_bytes_text(outputs["pdf"])), ("docx", docx_bytes_text(outputs["docx"]))):
         published = _squeezed(text)
         numbered = labels if fmt == "docx" else set()
         lost[fmt] = sorted({word for word in tokens(source) if word not in published and word not in numbered})

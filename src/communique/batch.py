@@ -109,35 +109,21 @@ def run(task: Task) -> Result:
             document = readers.reader_for(task.source)(task.data, str(task.source))
             outputs = render_outputs(apply_overrides(document, options.overrides), options)
             pages = _page_count(outputs["pdf"]) if "pdf" in outputs else None
-        return Result(
-            str(task.source),
-            "published",
-            files=tuple(map(str, files)),
-            pages=pages,
-            seconds=time.perf_counter() - start,
-            warnings=tuple(captured.messages),
-            outputs=outputs,
-        )
+        return _result(task, start, captured, "published", files=tuple(map(str, files)), pages=pages, outputs=outputs)
     except CommuniqueError as err:
-        return Result(
-            str(task.source),
-            "failed",
-            seconds=time.perf_counter() - start,
-            warnings=tuple(captured.messages),
-            error=str(err.located(str(task.source))),
-        )
+        return _result(task, start, captured, "failed", error=str(err.located(str(task.source))))
     except Exception as err:
-        return Result(
-            str(task.source),
-            "failed",
-            seconds=time.perf_counter() - start,
-            warnings=tuple(captured.messages),
-            error=f"{task.source}: internal error: {type(err).__name__}: {err}",
-            internal=True,
-            detail=traceback.format_exc(),
-        )
+        error = f"{task.source}: internal error: {type(err).__name__}: {err}"
+        return _result(task, start, captured, "failed", error=error, internal=True, detail=traceback.format_exc())
     finally:
         log.removeHandler(captured)
+
+
+def _result(task: Task, start: float, captured: _Warnings, status: Status, **fields: Any) -> Result:
+    """One document's result, with the time since `start` and what it warned."""
+    return Result(
+        str(task.source), status, seconds=time.perf_counter() - start, warnings=tuple(captured.messages), **fields
+    )
 
 
 class _Warnings(logging.Handler):
