@@ -186,10 +186,10 @@ def test_no_temporary_files_are_left(tmp_path: Path) -> None:
 def test_an_internal_error_is_one_line_and_a_traceback_with_debug(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def boom(*args: object) -> list[Path]:
+    def boom(*args: object) -> object:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(batch, "build_file", boom)
+    monkeypatch.setattr(batch, "build", boom)
     assert cli.main(["build", "--sample", "--out", str(tmp_path)]) == cli.EXIT_BUG
     assert capsys.readouterr().err.splitlines() == [
         f"communique: {SAMPLE}: internal error: RuntimeError: boom (run with --debug for details)"

@@ -426,6 +426,23 @@ def test_a_dead_worker_is_replaced() -> None:
     assert asyncio.run(scenario()) == (503, True)
 
 
+def test_workers_render_at_a_lower_priority_than_the_server_within_the_time_limit() -> None:
+    async def scenario() -> tuple[int, int]:
+        pool = RenderPool(workers=1, time_limit=0.3)
+        pool.start()
+        try:
+            niceness = await pool.run(os.nice, 0)
+            with pytest.raises(jobs.JobError) as late:
+                await pool.run(time.sleep, 2)
+            return niceness, late.value.status
+        finally:
+            pool.close()
+
+    niceness, status = asyncio.run(scenario())
+    assert niceness == os.nice(0) + jobs.WORKER_NICENESS
+    assert status == 503
+
+
 @pytest.mark.parametrize("template", [t.name for t in list_templates()])
 def test_every_listed_template_previews_and_publishes(client: TestClient, template: str) -> None:
     preview = client.post("/api/preview", data={"text": TEXT, "template": template})

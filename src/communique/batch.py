@@ -1,13 +1,14 @@
 """Publish many documents at once: in warm worker processes, or on a Dask cluster.
 
 The unit of work is `run(task)`: one document, from a path (its outputs
-written beside each other by `publish.build_file`, all or nothing) or from
+written beside each other by `publish.build`, all or nothing) or from
 bytes (its outputs returned in memory), never raising for a bad document: a
 `Result` says published or failed, with pages, time, warnings and the error.
-Any process can run it; `make_pool` gives a pool of worker processes that
-load fonts, templates and the Word base package once (`warm_up`) and keep
-them, each replaced after `RECYCLE_AFTER` documents so memory stays flat.
-A server keeps one such pool and submits `run` to it:
+Any process can run it; `make_pool` gives a pool of worker processes forked
+from a fork server that loaded fonts, templates and the Word base package
+once (`warm_up`), replaced after `RECYCLE_AFTER` documents each so memory
+stays flat. The web server keeps one such pool (`web/pool.py`); submitting
+`run` to one looks like:
 
     pool = make_pool(2)
     result = pool.submit(run, Task(Path("a.txt"), data=raw, options=options)).result()
@@ -39,7 +40,7 @@ from typing import Any, Literal
 
 from communique import readers
 from communique.errors import CommuniqueError
-from communique.publish import Options, apply_overrides, build_file, render_outputs, write_together
+from communique.publish import Options, apply_overrides, build, render, write_together
 from communique.render import templates_root
 
 # Suffixes a folder walk picks up; an archived PDF is republished only when named.
@@ -90,7 +91,6 @@ class Result:
 
 def run(task: Task) -> Result:
     """Publish one document; a bad input or a bug becomes a failed `Result`."""
-    warm_up()
     options = task.options
     if options is None:
         raise ValueError("a task needs options")
@@ -100,15 +100,13 @@ def run(task: Task) -> Result:
     try:
         if task.data is None:
             assert task.out_dir is not None, "a task from a path needs an output folder"
-            files = build_file(task.source, task.out_dir, options)
-            pdf = next((path for path in files if path.suffix == ".pdf"), None)
-            pages = _page_count(pdf.read_bytes()) if pdf else None
-            outputs = None
+            built = build(task.source, task.out_dir, options)
+            files, pages, outputs = built.files, built.pages, None
         else:
             files = []
             document = readers.reader_for(task.source)(task.data, str(task.source))
-            outputs = render_outputs(apply_overrides(document, options.overrides), options)
-            pages = _page_count(outputs["pdf"]) if "pdf" in outputs else None
+            rendered = render(apply_overrides(document, options.overrides), options)
+            pages, outputs = rendered.pages, rendered.outputs
         return _result(task, start, captured, "published", files=tuple(map(str, files)), pages=pages, outputs=outputs)
     except CommuniqueError as err:
         return _result(task, start, captured, "failed", error=str(err.located(str(task.source))))
@@ -137,20 +135,15 @@ class _Warnings(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def _page_count(pdf: bytes) -> int:
-    import pikepdf
-
-    with pikepdf.open(io.BytesIO(pdf)) as document:
-        return len(document.pages)
-
-
 _warm = False
 
 
 def warm_up() -> None:
     """Load once what every document needs: the writers' libraries, the
-    fonts, the sample's template compiled (others on first use), the Word base package (by
-    publishing the bundled sample in memory). Runs once per process."""
+    fonts, the sample's template compiled (others on first use), the Word
+    base package (by publishing the bundled sample in memory). Runs once per
+    process, and a process forked from a warm one is warm: the pools' fork
+    server runs it (`communique.preload`), so each worker starts warm."""
     global _warm
     if _warm:
         return
@@ -158,27 +151,34 @@ def warm_up() -> None:
     from communique.cli import SAMPLE
 
     sample = readers.read(SAMPLE)
-    render_outputs(sample, Options(formats=("pdf", "docx")))  # its kind's template
+    render(sample, Options(formats=("pdf", "docx")))  # its kind's template
 
 
-def _worker_start() -> None:
-    """A pool worker: Ctrl-C is the batch's to handle (the worker finishes
-    its document and is shut down), then warm up."""
+def _worker_start(niceness: int, warm: Callable[[], object] | None) -> None:
+    """A pool worker: Ctrl-C is the caller's to handle (the worker finishes
+    its document and is shut down); `niceness` lowers its CPU priority; then
+    whatever else the caller wants warm."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    warm_up()
+    if niceness:
+        os.nice(niceness)
+    warm_up()  # a no-op when forked warm
+    if warm is not None:
+        warm()
 
 
-def make_pool(workers: int) -> ProcessPoolExecutor:
-    """Worker processes that publish documents with `run`, warmed once.
-    Workers are forked from a server that has imported Communique already,
-    so a pool starts in a fraction of a second; they ignore Ctrl-C so that
-    the caller decides what stops. To keep memory flat, replace the pool
-    after about `RECYCLE_AFTER` documents per worker, as `publish_batch`
-    does (Python 3.11's own `max_tasks_per_child` can deadlock: CPython
-    issue 115634)."""
+def make_pool(workers: int, *, niceness: int = 0, warm: Callable[[], object] | None = None) -> ProcessPoolExecutor:
+    """Worker processes that publish documents with `run` (or run any
+    module-level function), forked warm from a fork server that loaded and
+    warmed Communique once, so a pool starts in a fraction of a second and a
+    fresh one costs no new warm-up. Workers ignore Ctrl-C so that the caller
+    decides what stops; `niceness` lowers their CPU priority below the
+    caller's (a server's event loop must answer at once); `warm` is run once
+    in each. To keep memory flat, replace the pool after about
+    `RECYCLE_AFTER` documents per worker, as `publish_batch` does (Python
+    3.11's own `max_tasks_per_child` can deadlock: CPython issue 115634)."""
     context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["communique.batch"])
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start)
+    context.set_forkserver_preload(["communique.preload"])
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start, initargs=(niceness, warm))
 
 
 def default_jobs() -> int:

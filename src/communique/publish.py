@@ -55,27 +55,57 @@ def choose_template(document: Document, options: Options) -> Template:
     return template_for_kind(document.meta.kind)
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """Every requested format as bytes, keyed by format name, and the PDF's
+    page count (None without a PDF)."""
+
+    outputs: dict[str, bytes]
+    pages: int | None = None
+
+
 def render_outputs(document: Document, options: Options) -> dict[str, bytes]:
     """Every requested format as bytes, keyed by format name."""
+    return render(document, options).outputs
+
+
+def render(document: Document, options: Options) -> Rendered:
+    """Every requested format as bytes, and the PDF's page count."""
     unknown = [f for f in options.formats if f not in FORMATS]
     if unknown:
         raise CommuniqueError(f"unknown format {unknown[0]!r} (known: {', '.join(FORMATS)})")
     source_json = model_json(document)
     outputs: dict[str, bytes] = {}
+    pages: int | None = None
     if any(f in LAYOUT_WRITERS for f in options.formats):
         layout = render_layout(document, choose_template(document, options), logo=options.logo)
         layout = layout.with_attachment(ATTACHMENT_NAME, source_json)
         for fmt in options.formats:
             if fmt in LAYOUT_WRITERS:
-                outputs[fmt] = LAYOUT_WRITERS[fmt](layout, WriterOptions(pdf_profile=options.pdf_profile))
+                written = LAYOUT_WRITERS[fmt](layout, WriterOptions(pdf_profile=options.pdf_profile))
+                outputs[fmt] = written.data
+                pages = written.pages if fmt == "pdf" else pages
     for fmt in options.formats:
         if fmt in MODEL_WRITERS:
             outputs[fmt] = source_json if fmt == "json" else MODEL_WRITERS[fmt](document)
-    return outputs
+    return Rendered(outputs, pages)
+
+
+@dataclass(frozen=True)
+class Built:
+    """The files one build wrote, and the PDF's page count."""
+
+    files: list[Path]
+    pages: int | None = None
 
 
 def build_file(source: Path, out_dir: Path, options: Options) -> list[Path]:
     """Publish one source file into `out_dir`; returns the files written."""
+    return build(source, out_dir, options).files
+
+
+def build(source: Path, out_dir: Path, options: Options) -> Built:
+    """Publish one source file into `out_dir`: the files written and the pages."""
     with _warnings() as warned:
         document = readers.read(source, max_bytes=options.max_bytes, tracked_changes=options.tracked_changes)
     if options.strict and warned:
@@ -92,11 +122,11 @@ def build_file(source: Path, out_dir: Path, options: Options) -> list[Path]:
     if source.resolve() in {t.resolve() for t in targets.values()}:
         raise CommuniqueError("the output would overwrite the input; choose another --out folder", file=str(source))
     try:
-        outputs = render_outputs(document, options)
+        rendered = render(document, options)
     except CommuniqueError as err:
         raise err.located(str(source)) from None
-    write_together({targets[fmt]: data for fmt, data in outputs.items()})
-    return list(targets.values())
+    write_together({targets[fmt]: data for fmt, data in rendered.outputs.items()})
+    return Built(list(targets.values()), rendered.pages)
 
 
 @contextmanager

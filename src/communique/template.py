@@ -38,6 +38,7 @@ from typing import Any
 
 import yaml
 
+from communique import yamlfile
 from communique.errors import CommuniqueError
 
 ENTRY = "document.xml.j2"
@@ -171,8 +172,17 @@ def _label_file(path: Path) -> dict[str, str]:
 
 
 def _yaml_file(path: Path) -> dict[str, Any]:
+    """A YAML file's table, parsed once per process while the file stays
+    the same (a worker publishes thousands of documents with one template).
+    The table is shared: callers copy what they keep."""
+    stat = path.stat()
+    return _parsed_yaml(path, stat.st_mtime_ns, stat.st_size)
+
+
+@cache
+def _parsed_yaml(path: Path, _mtime_ns: int, _size: int) -> dict[str, Any]:
     try:
-        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+        loaded = yamlfile.safe_load(path.read_text(encoding="utf-8"))
     except yaml.YAMLError as err:
         mark = getattr(err, "problem_mark", None)
         raise CommuniqueError(

@@ -23,7 +23,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from communique import yamlfile
 
 # Tags without a file of their own: the script each language writes by default.
 _ALIASES = {
@@ -101,7 +101,7 @@ def load(tag: str) -> Lexicon:
     if name is None:
         raise LexiconError(f"no lexicon for language {tag!r} (known: {', '.join(tags())})")
     text = resources.files(__name__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return _parse(yaml.safe_load(text), f"{name}.yaml")
+    return _parse(yamlfile.safe_load(text), f"{name}.yaml")
 
 
 @cache

@@ -9,11 +9,14 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from communique.errors import CommuniqueError
-from communique.model import Document
 
-Reader = Callable[[bytes, str], Document]
+if TYPE_CHECKING:  # the model is loaded by the reader, not by `--help`
+    from communique.model import Document
+
+Reader: TypeAlias = "Callable[[bytes, str], Document]"
 
 # Suffix → the reader module (in this package) whose `read` takes the file.
 # Modules are imported on first use: a text build need not load python-docx,

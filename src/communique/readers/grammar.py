@@ -20,7 +20,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-import yaml
+from communique import yamlfile
 
 Features = Mapping[str, float]
 _IMPOSSIBLE = -math.inf
@@ -70,7 +70,7 @@ class Decoded:
 @cache
 def grammar() -> Grammar:
     """The grammar and weights of `weights.yaml`."""
-    data = yaml.safe_load(resources.files(__package__ or "communique.readers").joinpath("weights.yaml").read_text())
+    data = yamlfile.safe_load(resources.files(__package__ or "communique.readers").joinpath("weights.yaml").read_text())
     return _grammar(data)
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import io
-import os
 import signal
 import tempfile
 import zipfile
@@ -56,9 +55,9 @@ WORKER_NICENESS = 10  # below the server's event loop, which must answer at once
 
 
 def warm_up() -> None:
-    """Start a worker: yield the CPU to the server's event loop first, and
-    exercise the readers and writers once, so the first request is fast."""
-    os.nice(WORKER_NICENESS)
+    """Start a worker (at `WORKER_NICENESS`, forked warm by `batch.make_pool`):
+    load the bundled templates and make a preview once, so the first request
+    is fast."""
     sample = Path(__file__).resolve().parents[1] / "samples" / "statement-tr-ots-kazakhstan.txt"
     # Only a head start: whatever fails here fails again, reported, in the request that needs it.
     with _temporary_folder(), contextlib.suppress(Exception):

@@ -1,21 +1,22 @@
-"""A pool of warm rendering worker processes, used from the event loop.
+"""The batch's pool of warm worker processes, used from the event loop.
 
 Reading and rendering are CPU work: they run in worker processes (one per
-core by default), so the event loop stays free to answer other requests,
-the health check among them. Each job has a time limit (enforced inside the
+core by default, `batch.make_pool`: forked warm from a fork server, never
+from the threaded server itself), so the event loop stays free to answer
+other requests, the health check among them. Workers run at a lower CPU
+priority than the server; each job has a time limit (enforced inside the
 worker); a worker that dies is replaced by a fresh pool.
 """
 
 from __future__ import annotations
 
 import asyncio
-import multiprocessing
-import os
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from communique.batch import default_jobs, make_pool
 from communique.web import jobs
 
 _T = TypeVar("_T")
@@ -23,14 +24,11 @@ _T = TypeVar("_T")
 
 def default_workers() -> int:
     """The cores this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return max(1, os.cpu_count() or 1)
+    return max(1, default_jobs())
 
 
 class RenderPool:
-    """Worker processes started with `spawn` (no forking of a threaded server)."""
+    """The server's workers and the jobs waiting for them."""
 
     def __init__(self, workers: int, time_limit: float, max_waiting: int = 500) -> None:
         self.workers = workers
@@ -40,11 +38,7 @@ class RenderPool:
         self._executor: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
-        self._executor = ProcessPoolExecutor(
-            max_workers=self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
-            initializer=jobs.warm_up,
-        )
+        self._executor = make_pool(self.workers, niceness=jobs.WORKER_NICENESS, warm=jobs.warm_up)
         for _ in range(self.workers):  # start every worker now, not in the middle of a burst
             self._executor.submit(jobs.ready)
 

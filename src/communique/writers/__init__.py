@@ -10,13 +10,17 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple, TypeAlias
 
-from communique.layout import Layout
-from communique.model import Document, to_dict
+if TYPE_CHECKING:  # the layout and the model are loaded by the build, not by `--help`
+    from communique.layout import Layout
+    from communique.model import Document
 
 
 def model_json(document: Document) -> bytes:
     """The document model as pretty, stable JSON (UTF-8, not ASCII-escaped)."""
+    from communique.model import to_dict
+
     return (json.dumps(to_dict(document), ensure_ascii=False, indent=2) + "\n").encode("utf-8")
 
 
@@ -56,16 +60,16 @@ class WriterOptions:
     pdf_profile: str = DEFAULT_PDF_PROFILE
 
 
-def _pdf(layout: Layout, options: WriterOptions) -> bytes:
+def _pdf(layout: Layout, options: WriterOptions) -> Written:
     from communique.writers import pdf
 
-    return pdf.write(layout, options.pdf_profile)
+    return Written(*pdf.write_paged(layout, options.pdf_profile))
 
 
-def _docx(layout: Layout, options: WriterOptions) -> bytes:
+def _docx(layout: Layout, options: WriterOptions) -> Written:
     from communique.writers import docx
 
-    return docx.write(layout)
+    return Written(docx.write(layout))
 
 
 def _markdown(document: Document) -> bytes:
@@ -74,8 +78,16 @@ def _markdown(document: Document) -> bytes:
     return markdown.write(document)
 
 
-LayoutWriter = Callable[[Layout, WriterOptions], bytes]
-ModelWriter = Callable[[Document], bytes]
+class Written(NamedTuple):
+    """A layout writer's file, and its page count where the format has pages
+    of its own (a PDF; Word paginates when it opens the file)."""
+
+    data: bytes
+    pages: int | None = None
+
+
+LayoutWriter: TypeAlias = "Callable[[Layout, WriterOptions], Written]"
+ModelWriter: TypeAlias = "Callable[[Document], bytes]"
 
 # Formats drawn from the layout tree, and formats written from the model
 # itself ("md": Markdown with front matter, to correct roles and publish again).

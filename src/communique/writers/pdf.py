@@ -15,7 +15,7 @@ import io
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.colors import HexColor
@@ -67,17 +67,33 @@ _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 def write(layout: Layout, profile: str = DEFAULT_PDF_PROFILE) -> bytes:
     """The layout as archival PDF bytes in one of `PDF_PROFILES`: tagged
     (PDF/A-3a + PDF/UA-1) by default."""
+    return write_paged(layout, profile)[0]
+
+
+def write_paged(layout: Layout, profile: str = DEFAULT_PDF_PROFILE) -> tuple[bytes, int]:
+    """The archival PDF bytes and their page count, as drawn (no need to
+    open the file again to count)."""
     tagged = PDF_PROFILES[profile].tagged
-    pdf, structure = render_with_structure(layout, tagged=tagged)
-    return archival.finalize(pdf, layout, profile=profile, structure=structure if tagged else None)
+    drawn = render_with_structure(layout, tagged=tagged)
+    pdf = archival.finalize(drawn.pdf, layout, profile=profile, structure=drawn.structure if tagged else None)
+    return pdf, drawn.pages
+
+
+class Drawn(NamedTuple):
+    """What reportlab drew: the PDF bytes, the structure tree of what was
+    drawn, and the number of pages."""
+
+    pdf: bytes
+    structure: Element
+    pages: int
 
 
 def render(layout: Layout, tagged: bool = False) -> bytes:
     """The layout as plain reportlab PDF bytes (before archival post-processing)."""
-    return render_with_structure(layout, tagged=tagged)[0]
+    return render_with_structure(layout, tagged=tagged).pdf
 
 
-def render_with_structure(layout: Layout, tagged: bool = True) -> tuple[bytes, Element]:
+def render_with_structure(layout: Layout, tagged: bool = True) -> Drawn:
     """reportlab's PDF bytes and the structure tree of what was drawn; with
     `tagged` the content stream carries the marked-content pieces the tree
     points at.
@@ -92,7 +108,7 @@ def render_with_structure(layout: Layout, tagged: bool = True) -> tuple[bytes, E
         raise CommuniqueError(f"the layout cannot be set on the page: {str(err).splitlines()[0]}") from None
 
 
-def _render(layout: Layout, tagged: bool) -> tuple[bytes, Element]:
+def _render(layout: Layout, tagged: bool) -> Drawn:
     register_pdf_fonts()
     styles = {name: _paragraph_style(style) for name, style in layout.styles.items()}
     # Footnote marks link to their notes in the tagged file; the untagged one stays as it was.
@@ -143,7 +159,7 @@ def _render(layout: Layout, tagged: bool) -> tuple[bytes, Element]:
         return canvas
 
     doc.build(story, canvasmaker=make_canvas)
-    return buffer.getvalue(), tags.root
+    return Drawn(buffer.getvalue(), tags.root, doc.page)
 
 
 class _PagedCanvas(MarkedCanvas):
