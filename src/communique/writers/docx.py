@@ -16,6 +16,7 @@ is written with fixed times, so the same input gives the same bytes.
 
 from __future__ import annotations
 
+import copy
 import io
 import zipfile
 from collections.abc import Iterator
@@ -32,6 +33,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Pt, Twips
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
@@ -115,6 +117,7 @@ class _DocxBuilder:
         self.numbering = self.doc.part.numbering_part.element
         self.word_lists: list[_WordList] = []
         self.derived: set[str] = set()  # derived style names made so far
+        self.style_ids: dict[str, str | None] = {}  # style name → its id (None: the default style)
         # The document's main font: Word's default, and that of the auxiliary styles.
         self.first_font = next(iter(layout.styles.values())).font if layout.styles else "serif"
 
@@ -165,7 +168,31 @@ class _DocxBuilder:
 
     # -- styles
 
+    def _add_paragraph(self, container: _Container, style: str) -> WordParagraph:
+        """A new paragraph in `style`. python-docx searches the style sheet
+        for the name at every paragraph; the id is looked up once here."""
+        paragraph = container.add_paragraph()
+        if style not in self.style_ids:
+            self.style_ids[style] = self.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)  # type: ignore[no-untyped-call]
+        paragraph._p.style = self.style_ids[style]
+        return paragraph
+
     def _styles(self) -> None:
+        """The style sheet: made once per process for each set of styles and
+        language (a batch publishes thousands of documents with a few
+        templates), then copied into each document."""
+        part = self.doc.part._styles_part
+        key = (tuple(self.layout.styles.values()), self.layout.info.lang, self.first_font)
+        made = _STYLE_SHEETS.get(key)
+        if made is None:
+            self._make_styles()
+            if len(_STYLE_SHEETS) >= 64:
+                _STYLE_SHEETS.clear()
+            _STYLE_SHEETS[key] = copy.deepcopy(part.element)
+        else:
+            part._element = copy.deepcopy(made)
+
+    def _make_styles(self) -> None:
         lang = self.layout.info.lang
         defaults = self.doc.styles.element.find(qn("w:docDefaults"))
         assert defaults is not None
@@ -298,7 +325,7 @@ class _DocxBuilder:
                     )
                     if ppr is not None:  # at least one line, as tall as the picture (see _styles)
                         ooxml.set_ordered(ppr, _at_least_one_line())
-                paragraph = container.add_paragraph(style=style)
+                paragraph = self._add_paragraph(container, style)
                 shape = paragraph.add_run().add_picture(
                     str(block.src),
                     width=Pt(block.width) if block.width else None,
@@ -308,13 +335,13 @@ class _DocxBuilder:
                 if alt:
                     shape._inline.docPr.set("descr", alt)
             elif isinstance(block, Rule):
-                container.add_paragraph(style=self._rule_style(block))
+                self._add_paragraph(container, self._rule_style(block))
             elif isinstance(block, Spacer):
-                spacer = container.add_paragraph(style=self._spacer_style(block.height))
+                spacer = self._add_paragraph(container, self._spacer_style(block.height))
                 if block.keep_with_next:
                     ooxml.set_ordered(spacer._p.get_or_add_pPr(), ooxml.element("w:keepNext"))
             elif isinstance(block, PageBreak):
-                container.add_paragraph(style=self._page_break_style())
+                self._add_paragraph(container, self._page_break_style())
             else:  # pragma: no cover - the layout parser admits nothing else
                 raise TypeError(f"the DOCX writer does not know {type(block).__name__}")
 
@@ -326,7 +353,7 @@ class _DocxBuilder:
         style = block.style
         if num_id is None and base_indent:
             style = self._continued_style(style, depth, base_indent)
-        paragraph: WordParagraph = container.add_paragraph(style=style)
+        paragraph: WordParagraph = self._add_paragraph(container, style)
         if num_id is not None:
             ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.numbering_reference(num_id, depth))
         if block.keep_with_next and not self.layout.styles[block.style].keep_with_next:
@@ -349,7 +376,7 @@ class _DocxBuilder:
         name, ppr = self._derived_style(f"{block.style} row {suffix}".rstrip(), block.style, align="left")
         if ppr is not None and stops:
             ooxml.set_ordered(ppr, ooxml.tab_stops(stops))
-        paragraph: WordParagraph = container.add_paragraph(style=name)
+        paragraph: WordParagraph = self._add_paragraph(container, name)
         for part, runs in zip(("left", "center", "right"), block.parts(), strict=True):
             if part != "left" and runs:
                 self._run(paragraph, Run("\t"), block.lang)
@@ -513,6 +540,10 @@ class _DocxBuilder:
             blob = ooxml.custom_properties(info.properties)
             part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
             package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+# Style sheets made so far: (styles, language, main font) → the w:styles element.
+_STYLE_SHEETS: dict[tuple[tuple[Style, ...], str | None, str], BaseOxmlElement] = {}
 
 
 @cache
