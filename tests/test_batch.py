@@ -229,3 +229,42 @@ def test_a_dask_cluster_publishes_the_same_files_and_reports_a_failure(cluster: 
     rows = [json.loads(line) for line in report.read_text(encoding="utf-8").splitlines()]
     assert sorted(row["status"] for row in rows) == ["failed"] + ["published"] * 4
     assert tree(site) == one_by_one(archive, tmp_path / "alone")
+
+
+def test_sources_and_outputs_at_urls_publish_the_same_files_and_name_the_url(tmp_path: Path) -> None:
+    fsspec = pytest.importorskip("fsspec", reason="the communique[dask] extra is not installed")
+    archive = make_archive(tmp_path)
+    (archive / "2022" / "bad.json").write_text(BAD_JSON, encoding="utf-8")
+    memory = fsspec.filesystem("memory")
+    memory.put(str(archive), "/t13/archive", recursive=True)
+    report = tmp_path / "r.jsonl"
+    build = ["build", "memory://t13/archive", "--out", "memory://t13/site", "-j", "1", "-q", "--report", str(report)]
+    try:
+        assert cli.main(build) == 1
+        rows = {row["source"]: row for row in map(json.loads, report.read_text(encoding="utf-8").splitlines())}
+        bad = "memory:///t13/archive/2022/bad.json"
+        assert rows[bad]["status"] == "failed" and rows[bad]["error"].startswith(f"{bad}: ")
+        assert rows["memory:///t13/archive/2022/01/ots.txt"]["files"] == [
+            "memory://t13/site/2022/01/ots.pdf",
+            "memory://t13/site/2022/01/ots.docx",
+        ]
+        published = {
+            path.removeprefix("/t13/site/"): memory.cat_file(path) for path in memory.find("/t13/site", withdirs=False)
+        }
+        (archive / "2022" / "bad.json").unlink()
+        assert published == one_by_one(archive, tmp_path / "alone")  # no .part file left either
+
+        assert cli.main([*build, "--changed"]) == 1
+        statuses = [json.loads(line)["status"] for line in report.read_text(encoding="utf-8").splitlines()]
+        assert sorted(statuses) == ["failed"] + ["unchanged"] * 4
+    finally:
+        memory.rm("/t13", recursive=True)
+
+
+def test_a_dask_cluster_reads_and_writes_urls(cluster: str, tmp_path: Path) -> None:
+    pytest.importorskip("fsspec", reason="the communique[dask] extra is not installed")
+    archive = make_archive(tmp_path)
+    site = tmp_path / "site"
+    code = cli.main(["build", archive.as_uri(), "--out", site.as_uri(), "--scheduler", cluster, "-q"])
+    assert code == 0
+    assert tree(site) == one_by_one(archive, tmp_path / "alone")

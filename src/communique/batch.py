@@ -38,7 +38,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
-from communique import readers
+from communique import readers, remote
 from communique.errors import CommuniqueError
 from communique.publish import Options, apply_overrides, build, render, write_together
 from communique.render import templates_root
@@ -53,11 +53,11 @@ Status = Literal["published", "failed", "unchanged"]
 
 @dataclass(frozen=True)
 class Task:
-    """One document to publish: its source (a path, or a name when `data`
-    carries the bytes), the folder its files go to, and the options."""
+    """One document to publish: its source (a path, a URL, or a name when
+    `data` carries the bytes), the folder its files go to, and the options."""
 
-    source: Path
-    out_dir: Path | None = None  # None with `data`: outputs come back in memory
+    source: Path | str  # a str is a URL (`remote`)
+    out_dir: Path | str | None = None  # None with `data`: outputs come back in memory
     options: Options | None = None
     data: bytes | None = None
 
@@ -98,16 +98,21 @@ def run(task: Task) -> Result:
     log.addHandler(captured)
     start = time.perf_counter()
     try:
-        if task.data is None:
-            assert task.out_dir is not None, "a task from a path needs an output folder"
+        outputs = None
+        if isinstance(task.source, str):
+            assert isinstance(task.out_dir, str), "a task from a URL needs an output URL"
+            urls, pages = remote.build_url(task.source, task.out_dir, options)
+            files = list(map(str, urls))
+        elif task.data is None:
+            assert isinstance(task.out_dir, Path), "a task from a path needs an output folder"
             built = build(task.source, task.out_dir, options)
-            files, pages, outputs = built.files, built.pages, None
+            files, pages = list(map(str, built.files)), built.pages
         else:
             files = []
             document = readers.reader_for(task.source)(task.data, str(task.source))
             rendered = render(apply_overrides(document, options.overrides), options)
             pages, outputs = rendered.pages, rendered.outputs
-        return _result(task, start, captured, "published", files=tuple(map(str, files)), pages=pages, outputs=outputs)
+        return _result(task, start, captured, "published", files=tuple(files), pages=pages, outputs=outputs)
     except CommuniqueError as err:
         return _result(task, start, captured, "failed", error=str(err.located(str(task.source))))
     except Exception as err:
@@ -189,10 +194,25 @@ def default_jobs() -> int:
 # ---------------------------------------------------------------- a batch
 
 
-def collect(inputs: Iterable[Path], out: Path) -> list[tuple[Path, Path]]:
+Location = Path | str  # a local path, or a URL (`remote`)
+
+
+def collect(inputs: Iterable[Location], out: Location) -> Sequence[tuple[Location, Location]]:
     """(source, output folder) for each input file, and for each source in
     each input folder (by suffix, hidden names and the output folder
-    skipped), its output folder mirroring the input tree under `out`."""
+    skipped), its output folder mirroring the input tree under `out`. When
+    any of them is a URL, all are: local paths become file:// URLs."""
+    inputs = list(inputs)
+    if remote.is_url(out) or any(map(remote.is_url, inputs)):
+        return [found for given in inputs for found in remote.collect(_url(given), _url(out), SOURCE_SUFFIXES)]
+    return _collect_paths([Path(given) for given in inputs], Path(out))
+
+
+def _url(location: Location) -> str:
+    return location if isinstance(location, str) else location.resolve().as_uri()
+
+
+def _collect_paths(inputs: Iterable[Path], out: Path) -> list[tuple[Path, Path]]:
     skip = out.resolve()
     found: list[tuple[Path, Path]] = []
     for given in inputs:
@@ -255,7 +275,7 @@ Executor = Callable[[Sequence[Task], Callable[[], bool]], Iterator[Result]]
 
 
 def publish_batch(
-    sources: Sequence[tuple[Path, Path, Options]],
+    sources: Sequence[tuple[Location, Location, Options]],
     *,
     jobs: int = 1,
     changed: bool = False,
@@ -411,36 +431,46 @@ def _outcome(get: Callable[[], Result], task: Task) -> Result:
         return Result(str(task.source), "failed", error=error, internal=True)
 
 
-def _targets(source: Path, out_dir: Path, options: Options) -> list[Path]:
+def _targets(source: Location, out_dir: Location, options: Options) -> list[Location]:
+    if isinstance(source, str) or isinstance(out_dir, str):
+        return list(remote.targets(str(source), str(out_dir), options.formats))
     return [out_dir / f"{source.stem}.{fmt}" for fmt in options.formats]
 
 
-def _clashes(sources: Sequence[tuple[Path, Path, Options]]) -> dict[Path, str]:
+def _clashes(sources: Sequence[tuple[Location, Location, Options]]) -> dict[Location, str]:
     """Sources that would write the same files as another source."""
-    writers: dict[Path, list[Path]] = {}
+    writers: dict[Location, list[Location]] = {}
     for source, out_dir, options in sources:
         for target in _targets(source, out_dir, options):
             writers.setdefault(target, []).append(source)
-    clashes: dict[Path, str] = {}
+    clashes: dict[Location, str] = {}
     for target, names in writers.items():
         if len(set(names)) > 1:
             for name in names:
                 others = ", ".join(str(n) for n in names if n != name)
-                clashes[name] = f"writes {target.name} as {others} does; build them into different folders"
+                clashes[name] = f"writes {_name(target)} as {others} does; build them into different folders"
     return clashes
 
 
-def _up_to_date(source: Path, out_dir: Path, options: Options) -> bool:
+def _name(location: Location) -> str:
+    return remote.name(location) if isinstance(location, str) else location.name
+
+
+def _up_to_date(source: Location, out_dir: Location, options: Options) -> bool:
     """Whether every output is newer than the source, the template and
     Communique itself."""
     try:
         template = options.template.folder if options.template else templates_root()
-        newest_input = max(source.stat().st_mtime_ns, _code_time(template))
+        newest_input = max(_modified_ns(source), _code_time(template))
         if options.logo is not None:
             newest_input = max(newest_input, options.logo.stat().st_mtime_ns)
-        return all(target.stat().st_mtime_ns >= newest_input for target in _targets(source, out_dir, options))
+        return all(_modified_ns(target) >= newest_input for target in _targets(source, out_dir, options))
     except OSError:
         return False
+
+
+def _modified_ns(location: Location) -> int:
+    return remote.modified_ns(location) if isinstance(location, str) else location.stat().st_mtime_ns
 
 
 _newest_times: dict[Path, int] = {}

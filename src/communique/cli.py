@@ -59,13 +59,19 @@ def build_parser() -> argparse.ArgumentParser:
     build.add_argument(
         "files",
         nargs="*",
-        type=Path,
+        type=_location,
         metavar="PATH",
-        help="source files, or folders whose .txt .md .json .docx files are published into the same tree under --out",
+        help="source files, or folders whose .txt .md .json .docx files are published into the same tree under --out"
+        " (or fsspec URLs: s3://bucket/archive, needs communique[dask])",
     )
     build.add_argument("--sample", action="store_true", help="publish the bundled sample statement")
     build.add_argument(
-        "--out", "-o", type=Path, default=Path("build"), metavar="DIR", help="output folder (default: build/)"
+        "--out",
+        "-o",
+        type=_location,
+        default=Path("build"),
+        metavar="DIR",
+        help="output folder, or an fsspec URL (default: build/)",
     )
     build.add_argument(
         "--template",
@@ -144,6 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _location(text: str) -> Path | str:
+    """A local path, or a URL (`scheme://…`) kept as text."""
+    return text if "://" in text else Path(text)
+
+
 def _size(text: str) -> int:
     """A byte count such as 500K or 20M."""
     factor = {"K": 1024, "M": 1024**2, "G": 1024**3}.get(text[-1:].upper(), 1)
@@ -210,7 +221,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _build_files(args: argparse.Namespace) -> int:
-    files: list[Path] = list(args.files)
+    files: list[Path | str] = list(args.files)
     if args.sample:
         files.append(SAMPLE)
     if not files:
@@ -253,11 +264,14 @@ def _build_files(args: argparse.Namespace) -> int:
         strict=args.strict,
     )
     sample_options = replace(options, overrides=SAMPLE_META + overrides)
-    sources = [
-        (path, out_dir, sample_options if path == SAMPLE else options)
-        for path, out_dir in batch.collect(files, args.out)
-    ]
-    console = _Console(quiet=args.quiet, debug=args.debug, many=len(sources) > 1 or any(f.is_dir() for f in files))
+    try:
+        found = batch.collect(files, args.out)
+    except CommuniqueError as err:
+        raise _UsageError(f"build: {err}") from None
+    sample = (SAMPLE, SAMPLE.as_uri())  # the sample, as a path or a file:// URL
+    sources = [(path, out_dir, sample_options if path in sample else options) for path, out_dir in found]
+    folders = any(isinstance(f, str) or f.is_dir() for f in files)
+    console = _Console(quiet=args.quiet, debug=args.debug, many=len(sources) > 1 or folders)
     try:
         results, summary = batch.publish_batch(
             sources,
