@@ -353,9 +353,9 @@ def test_headings_followed_by_body_text() -> None:
     text = (
         "Press release\n\n"
         "Background\n\n"
-        "The meeting was held in Baku.\n\n"
+        "The meeting of the ministers of foreign affairs was held in Baku on 12 May.\n\n"
         "Outcome\n\n"
-        "The ministers adopted a declaration.\n"
+        "The ministers adopted a declaration on transport, trade and the digital economy.\n"
     )
     assert kinds(read_text(text)) == ["heading", "paragraph", "heading", "paragraph"]
 

@@ -1105,9 +1105,10 @@ class _ListBuilder:
 
 def _build_lists(units: list[str], confidence: list[float]) -> list[Block | _Plain]:
     builder = _ListBuilder()
+    headings = _numbered_headings(units)
     for index, text in enumerate(units):
         sure = confidence[index]
-        if _is_numbered_heading(text, units[index + 1 : index + 2]):
+        if index in headings:
             builder.close_to(0)
             builder.entries.append(TextBlock("heading", plain(text), confidence=sure))
             continue
@@ -1151,6 +1152,19 @@ def _is_numbered_heading(text: str, following: list[str]) -> bool:
     return labels[0].style == "I." or not _labels(following[0])
 
 
+def _numbered_headings(units: list[str]) -> set[int]:
+    """Positions of numbered headings. Fail safe: a heading-shaped numbered
+    line is a heading only with a sibling of its style numbered in sequence
+    ("I." then "II."); a lone one stays what its label makes it."""
+    candidates = [i for i in range(len(units)) if _is_numbered_heading(units[i], units[i + 1 : i + 2])]
+    headings: set[int] = set()
+    for first, then in pairwise(candidates):
+        one, two = _labels(units[first])[0], _labels(units[then])[0]
+        if one.style == two.style and two.value == one.value + 1:
+            headings.update((first, then))
+    return headings
+
+
 # ---------------------------------------------------------------- body: roles
 
 
@@ -1187,9 +1201,7 @@ def _body(units: list[str], confidence: list[float]) -> list[Block]:
     first_op = operative[0] if operative else None
     last_op = max((i for i in range(n) if is_list(i)), default=-1) if first_op is not None else -1
     quotes = _quote_positions([text_at(i) for i in range(n)])
-    # Fail safe: a lone short line is a paragraph; headings without a number
-    # need a text in sections (two or more of them) or capitals.
-    sectioned = sum(1 for i in range(n - 1) if (t := text_at(i)) is not None and _is_heading_shaped(t)) >= 2
+    headings = _heading_positions(entries, text_at)
     recital_run = _recital_run(text_at, n, first_op)
 
     blocks: list[Block] = []
@@ -1215,20 +1227,51 @@ def _body(units: list[str], confidence: list[float]) -> list[Block]:
             kind = "lead_in"
         elif i in recital_run:
             kind = "recital"
-        elif _is_heading_shaped(text) and i + 1 < n:
-            following = text_at(i + 1) or ""
-            if _looks_like_metadata(text):
-                kind = "metadata"
-            elif (sectioned or text.isupper()) and not following[:1].islower() and not _is_heading_shaped(following):
-                kind = "heading"
-            else:
-                kind = "paragraph"  # fail safe: a lone short line, or a line broken before its end
+        elif i in headings:
+            kind = "heading"
+        elif _is_heading_shaped(text) and i + 1 < n and _looks_like_metadata(text):
+            kind = "metadata"
         elif first_op is not None and i > last_op:
             kind = "closing"
         else:
             kind = "paragraph"
         blocks.append(TextBlock(kind, plain(text), confidence=entry.confidence))
     return blocks
+
+
+def _heading_positions(entries: Sequence[Block | _Plain], text_at: Callable[[int], str | None]) -> set[int]:
+    """Positions of headings without a number. Fail safe (a false heading
+    costs more than a missed one): a short unpunctuated line standing alone
+    between the end of a paragraph or a list and a list, a chapeau or a
+    sentence of prose, in a text with two or more such sections; anything
+    less stays a paragraph."""
+
+    def ends_block(i: int) -> bool:
+        if i < 0:
+            return True
+        previous = text_at(i)
+        return previous is None or _ends_terminal(_without_mark(previous))
+
+    def opens_section(i: int) -> bool:
+        text = text_at(i)
+        if text is None or not _is_heading_shaped(text) or _looks_like_metadata(text) or _labels(text):
+            return False
+        if i + 1 >= len(entries) or not ends_block(i - 1):
+            return False
+        following = text_at(i + 1)
+        if following is None:
+            return True  # a list follows
+        if following[:1].islower() or not _ends_terminal(_without_mark(following)):
+            return False
+        chapeau = following.endswith(":") and i + 2 < len(entries) and text_at(i + 2) is None
+        return chapeau or word_count(following) >= max(2 * word_count(text), _MIN_SECTION_WORDS)
+
+    candidates = {i for i in range(len(entries)) if opens_section(i)}
+    return candidates if len(candidates) >= _MIN_SECTIONS else set()
+
+
+_MIN_SECTIONS = 2
+_MIN_SECTION_WORDS = 12  # prose under a heading: a sentence, not a short line
 
 
 def _looks_like_metadata(text: str) -> bool:
