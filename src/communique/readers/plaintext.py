@@ -23,8 +23,10 @@ Two steps, each usable alone:
      quotes and closing paragraphs.
    The recognisers of the framing lines live in `metadata_lines`.
 
-Other readers hand their unmarked paragraphs to the same rules through
-`roles_as_pasted`. The sections below follow the stages in order, after
+Other readers (Markdown, Word) hand the same rules their paragraphs as
+units with what their format states (`classify_units`: a heading and its
+level, a quote, a list item and its label, emphasis) and get one role per
+unit back, in order. The sections below follow the stages in order, after
 the shapes and list labels every stage uses.
 
 No text is ever dropped: whatever is not recognised stays a paragraph, and
