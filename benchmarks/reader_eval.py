@@ -5,7 +5,8 @@ in the format of the shared corpus README) and compares what the reader
 found with what the index labels, field by field (tests/corpus_fields.py
 holds the counting, shared with the corpus tests). Prints per role and per
 language the precision and recall, the share of structure fields right and
-the share of texts whose whole structure is right.
+the share of texts whose whole structure is right, then a table of
+precision and recall per role and language.
 
 Precision and recall of a count role are taken over blocks: a text that
 has 3 recitals where the reader found 5 gives 3 right, 2 false, 0 missed.
@@ -228,6 +229,7 @@ def report(results: list[Result], docs: bool) -> str:
             f" {g.structure_right:>3}/{g.texts:<3} "
             f"{_pct(t.precision()):>6} {_pct(t.recall()):>6}  {weakest}"
         )
+    lines += ["", *role_by_language(by_lang)]
     if docs:
         lines += ["", "texts with a wrong field:"]
         for r in results:
@@ -237,6 +239,22 @@ def report(results: list[Result], docs: bool) -> str:
                 for key, pair in wrong.items():
                     lines.append(f"      {key}: expected {pair['expected']!r}, found {pair['found']!r}")
     return "\n".join(lines)
+
+
+def role_by_language(by_lang: dict[str, Group]) -> list[str]:
+    """Precision / recall per role (rows) and language (columns), in %:
+    "–" where a language's texts neither have the role nor got it."""
+
+    def cell(tally: Tally) -> str:
+        if tally.precision() is None and tally.recall() is None:
+            return "–"
+        return "/".join("–" if v is None else f"{100 * v:.0f}" for v in (tally.precision(), tally.recall()))
+
+    langs = list(by_lang)
+    lines = ["precision/recall % per role and language", f"{'role':<22}" + "".join(f"{lang:>9}" for lang in langs)]
+    for key in ROLES:
+        lines.append(f"{key:<22}" + "".join(f"{cell(by_lang[lang].roles[key]):>9}" for lang in langs))
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -9,7 +9,7 @@ from communique.errors import CommuniqueError
 from communique.model import Block, Document, Footnote, Inline, ListBlock, TextBlock
 from communique.readers import dates
 from communique.readers.language import guess_language
-from communique.readers.plaintext import classify, read, read_text, split_paragraphs
+from communique.readers.plaintext import Unit, classify, classify_units, read, read_text, split_paragraphs
 
 
 def kinds(document: Document) -> list[str]:
@@ -353,9 +353,9 @@ def test_headings_followed_by_body_text() -> None:
     text = (
         "Press release\n\n"
         "Background\n\n"
-        "The meeting was held in Baku.\n\n"
+        "The meeting of the ministers of foreign affairs was held in Baku on 12 May.\n\n"
         "Outcome\n\n"
-        "The ministers adopted a declaration.\n"
+        "The ministers adopted a declaration on transport, trade and the digital economy.\n"
     )
     assert kinds(read_text(text)) == ["heading", "paragraph", "heading", "paragraph"]
 
@@ -461,6 +461,46 @@ def test_classify_works_on_already_split_paragraphs() -> None:
     meta, blocks = classify(["Statement", "The Council,", "Recalling X,", "1. Decides.", "2. Also decides."])
     assert meta.title == "Statement"
     assert [block.kind for block in blocks] == ["lead_in", "recital", "numbered_list"]
+
+
+def test_classify_units_gives_one_role_per_unit_in_order() -> None:
+    units = [
+        Unit(text) for text in ("Statement", "The Council,", "Recalling X,", "", "1. Decides.", "2. Also decides.")
+    ]
+    meta, roles = classify_units(units)
+    assert meta.title == "Statement"
+    assert [role.kind for role in roles] == ["title", "lead_in", "recital", "paragraph", "item", "item"]
+    assert roles[3].confidence is None  # an empty unit: no decision
+    assert all(0 < (role.confidence or 0) <= 1 for i, role in enumerate(roles) if i != 3)
+
+
+def test_classify_units_takes_what_the_format_states() -> None:
+    """A stated heading stays one where pasted text would make the lone
+    short line a paragraph; stated list items are read with their labels."""
+    units = [
+        Unit("Press release", role="title"),
+        Unit("Background", role="heading", level=2),
+        Unit("The ministers met in Ankara on 11 January 2022 and adopted a declaration."),
+        Unit("The Council decided:"),
+        Unit("prepare the vision;", role="item", label="-"),
+        Unit("hold the next meeting.", role="item", label="-"),
+        Unit("Kamuoyuna saygıyla duyurulur."),
+        Unit("Ankara, 11 Ocak 2022"),
+    ]
+    meta, roles = classify_units(units)
+    assert meta.title == "Press release"
+    assert [role.kind for role in roles] == [
+        "title",
+        "heading",
+        "paragraph",
+        "chapeau",
+        "item",
+        "item",
+        "closing_formula",
+        "place_date",
+    ]
+    pasted = [unit.text for unit in units]
+    assert "heading" not in kinds(Document(*classify(pasted)))
 
 
 def test_salutation_alone_is_not_a_recital() -> None:

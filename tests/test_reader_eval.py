@@ -50,6 +50,19 @@ def test_wrong_labels_count_as_false_and_missed_blocks(tmp_path: Path) -> None:
     assert "headings" in reader_eval.report(results, docs=True)
 
 
+def test_the_report_tables_precision_and_recall_per_role_and_language(tmp_path: Path) -> None:
+    found = corpus_fields.found(read(SAMPLE.read_bytes(), str(SAMPLE)))
+    results = reader_eval.evaluate(_corpus(tmp_path, headings=int(found["headings"] or 0) + 2))
+    _, by_lang = reader_eval.summary(results)
+    table = reader_eval.role_by_language(by_lang)
+    assert table[1].split() == ["role", "tr"]
+    rows = {line.split()[0]: line.split()[1] for line in table[2:]}
+    assert set(rows) == set(reader_eval.ROLES)
+    assert rows["headings"].endswith("/0")  # two headings labelled, none found: recall 0
+    assert rows["quoted_paragraphs"] == "–"
+    assert "\n".join(table) in reader_eval.report(results, docs=False)
+
+
 def test_a_folder_without_an_index_is_one_clear_line(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match=r"no index\.json"):
         reader_eval.evaluate(tmp_path)

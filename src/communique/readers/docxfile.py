@@ -14,7 +14,7 @@ edited copy reads as what it now shows:
    (`w:numFmt`, `w:lvlText`) and counters; an item nests by its level
    (`w:ilvl`), then by indentation (lists that each number on level 0).
 4. Anything else is a plain paragraph whose role the plain-text reader's
-   rules (`plaintext.classify`) decide, as if the text had been pasted.
+   rules (`plaintext.classify_units`) decide, as if the text had been pasted.
 
 Metadata comes from the core properties (title, creator → issuer, subject →
 kind, keywords → reference, language, created at noon UTC → date) and the
@@ -1003,29 +1003,38 @@ def _place_from_blocks(blocks: list[Block]) -> str | None:
 
 
 def _classify_plain(meta: Meta, blocks: list[Block], plain: list[tuple[int, _Para]]) -> tuple[Meta, list[Block]]:
-    """Roles for a foreign file's unstyled paragraphs by the plain-text rules;
-    what they find fills the metadata the file did not give."""
+    """Roles for a foreign file's unstyled paragraphs by the plain-text
+    reader's scored rules, over the whole text as units (headings, quotes
+    and list items as the file states them); what they find fills the
+    metadata the file did not give."""
+    from communique.model import TEXT_BLOCK_KINDS
     from communique.readers import plaintext
 
-    texts: list[str] = []  # the whole text as pasted, lists with their labels, so the rules see context
-    for block in blocks:
-        if isinstance(block, TextBlock) and block.kind != "heading":
-            texts.append(block.text())
+    units: list[plaintext.Unit] = []
+    at: dict[int, int] = {}  # block index → its unit
+    for i, block in enumerate(blocks):
+        if isinstance(block, TextBlock):
+            at[i] = len(units)
+            stated = plaintext.stated_role(block.kind)
+            units.append(plaintext.Unit(block.text(), role=stated, level=block.level if stated else None))
         elif isinstance(block, ListBlock):
-            texts.extend(f"{item.label} {_text_of(item.blocks[0]) if item.blocks else ''}" for item in block.items)
-    roles = plaintext.roles_as_pasted(texts)
-    found_meta = roles.meta
-    titles = {found_meta.title, found_meta.subtitle, found_meta.issuer} - {None}  # lines that are metadata
+            units.extend(
+                plaintext.Unit(_text_of(item.blocks[0]) if item.blocks else "", role="item", label=item.label)
+                for item in block.items
+            )
+    found_meta, roles = plaintext.classify_units(units)
     out: list[Block | None] = list(blocks)
-    for index, para in plain:  # in reading order, as the rules gave the kinds
+    for index, para in plain:
+        role = roles[at[index]]
         text = plaintext.as_unit(para.text())
-        if text in titles and not (meta.title and text != meta.title):
-            titles.discard(text)  # the line that became metadata; a later equal paragraph stays
-            out[index] = None
+        if role.kind in ("title", "subtitle", "issuer") and not (meta.title and text != meta.title):
+            out[index] = None  # the line that became metadata
             continue
-        kind, sure = roles.take(text)
         block = _text_block(para)
-        out[index] = replace(block, kind=kind if kind != "heading" else block.kind, confidence=sure)
+        if role.kind in TEXT_BLOCK_KINDS and role.kind != "heading":
+            out[index] = replace(block, kind=role.kind, confidence=role.confidence)
+        else:
+            out[index] = replace(block, kind=block.kind, confidence=None)
     merged = replace(
         meta,
         title=meta.title or found_meta.title,

@@ -25,9 +25,10 @@ CommonMark says). What Markdown marks up, it decides:
   "1" (one paragraph), and `[^1]` in text refers to it.
 
 What Markdown does not say — recital, chapeau, closing formula, signature,
-place and date … — the plain-text rules (`plaintext.classify`) decide for
-top-level paragraphs, as if the text had been pasted; the metadata they
-find fills fields the front matter left empty. Paragraphs inside lists
+place and date … — the plain-text reader's scored rules decide for
+top-level paragraphs (`plaintext.classify_units`, over the whole text as
+units carrying what Markdown states of each); the metadata they find fills
+fields the front matter left empty. Paragraphs inside lists
 and quotes are left as they are: "(a)" in an item's text stays text.
 """
 
@@ -456,35 +457,45 @@ def _title_text(content: Content, labels: set[str]) -> str:
 
 
 def _classify(meta: Meta, blocks: list[Block]) -> tuple[Meta, list[Block]]:
-    """Roles for top-level paragraphs by the plain-text rules, which see the
-    whole text as pasted (title, headings, quotes, list items with their
-    labels); what they find fills the metadata the front matter left empty."""
-    texts = [meta.title] if meta.title else []
+    """Roles for top-level paragraphs by the scored rules, which read the
+    whole text as units with what Markdown states about each (the title,
+    headings with their level, quotes, list items with their labels, a
+    wholly bold paragraph); what they find fills the metadata the front
+    matter left empty. A paragraph stays a paragraph where the rules make
+    it a heading (Markdown would have said so) or something that is no
+    block of its own."""
+    units: list[plaintext.Unit] = [plaintext.Unit(meta.title, role="title")] if meta.title else []
+    at: list[int | None] = []  # each block's unit
     for block in blocks:
+        at.append(len(units) if isinstance(block, (TextBlock, ListBlock)) else None)
         if isinstance(block, TextBlock):
-            texts.append(block.text())
+            units.append(_unit(block))
         elif isinstance(block, ListBlock):
             for item in block.items:
                 first = next((b.text() for b in item.blocks if isinstance(b, TextBlock)), "…")
-                texts.append(f"{item.label if block.kind == 'numbered_list' else '-'} {first}")
-    roles = plaintext.roles_as_pasted(texts)
-    found_meta = roles.meta
+                label = item.label if block.kind == "numbered_list" else "-"
+                units.append(plaintext.Unit(first, role="item", label=label))
+    found_meta, roles = plaintext.classify_units(units)
     title = meta.title
     subtitle = meta.subtitle
     out: list[Block] = []
-    for block in blocks:
-        if not (isinstance(block, TextBlock) and block.kind == "paragraph"):
+    for block, index in zip(blocks, at, strict=True):
+        if not (isinstance(block, TextBlock) and block.kind == "paragraph" and index is not None):
             out.append(block)
             continue
-        text = plaintext.as_unit(block.text())
-        if title is None and text == found_meta.title:
-            title = text  # a paragraph shaped like a title, where Markdown gave none
+        role = roles[index]
+        if role.kind == "title" and title is None:
+            title = plaintext.as_unit(block.text())  # a paragraph shaped like a title, where Markdown gave none
             continue
-        if subtitle is None and text == found_meta.subtitle and found_meta.title == title:
-            subtitle = text
+        if role.kind == "subtitle" and subtitle is None and found_meta.title == title:
+            subtitle = plaintext.as_unit(block.text())
             continue
-        kind, sure = roles.take(text)
-        out.append(replace(block, kind="paragraph" if kind == "heading" else kind, confidence=sure))
+        if role.kind == "heading":
+            out.append(replace(block, confidence=role.confidence))
+        elif role.kind in TEXT_BLOCK_KINDS:
+            out.append(replace(block, kind=role.kind, confidence=role.confidence))
+        else:  # a title, subtitle or issuer the metadata has already, a list item, a footnote
+            out.append(block)
     merged = replace(
         meta,
         title=title,
@@ -495,6 +506,13 @@ def _classify(meta: Meta, blocks: list[Block]) -> tuple[Meta, list[Block]]:
         place=meta.place or found_meta.place,
     )
     return merged, out
+
+
+def _unit(block: TextBlock) -> plaintext.Unit:
+    """A top-level text block as a unit: what Markdown states of its role."""
+    bold = all(run.kind == "strong" for run in block.content if run.text.strip())
+    role = plaintext.stated_role(block.kind)
+    return plaintext.Unit(block.text(), role=role, level=block.level if role else None, bold=bold)
 
 
 # ---------------------------------------------------------------- footnote references

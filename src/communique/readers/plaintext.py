@@ -23,8 +23,10 @@ Two steps, each usable alone:
      quotes and closing paragraphs.
    The recognisers of the framing lines live in `metadata_lines`.
 
-Other readers hand their unmarked paragraphs to the same rules through
-`roles_as_pasted`. The sections below follow the stages in order, after
+Other readers (Markdown, Word) hand the same rules their paragraphs as
+units with what their format states (`classify_units`: a heading and its
+level, a quote, a list item and its label, emphasis) and get one role per
+unit back, in order. The sections below follow the stages in order, after
 the shapes and list labels every stage uses.
 
 No text is ever dropped: whatever is not recognised stays a paragraph, and
@@ -97,34 +99,107 @@ def read_text(text: str) -> Document:
 
 
 def classify(paragraphs: list[str]) -> tuple[Meta, tuple[Block, ...]]:
-    """Roles for already-split paragraphs (from plain text, or a foreign Word
-    file's paragraphs): the metadata and the blocks in reading order.
+    """Roles for already-split paragraphs of pasted text: the metadata and
+    the blocks in reading order."""
+    reading = _read([Unit(p) for p in paragraphs])
+    return reading.meta, reading.blocks
+
+
+StatedRole = Literal["title", "heading", "quote", "item"]
+
+
+def stated_role(kind: str) -> StatedRole | None:
+    """The role a block of `kind` states to the rules: a heading or a
+    quote keeps its role; any other kind is for the rules to decide."""
+    return "heading" if kind == "heading" else "quote" if kind == "quote" else None
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A paragraph as a reader found it, with what its format already says
+    about it (nothing, for pasted text). The format's word is taken as
+    given: a stated title is the title, a stated heading, quote or list
+    item belongs to the body and keeps its role; emphasis (bold, centred)
+    counts towards a title."""
+
+    text: str
+    role: StatedRole | None = None
+    level: int | None = None  # a heading's level
+    label: str | None = None  # a list item's label as the format numbers it: "1.", "a)", "•"
+    style: str | None = None  # the format's style name, where it has one
+    bold: bool = False
+    centred: bool = False
+
+    @property
+    def line(self) -> str:
+        """The unit as the rules read it: one line, single-spaced, a list
+        item after its label."""
+        text = as_unit(self.text)
+        return f"{self.label} {text}" if self.role == "item" and self.label and text else text
+
+
+@dataclass(frozen=True)
+class UnitRole:
+    """What the rules make of one unit: a block kind, or "title",
+    "subtitle" or "issuer" (metadata, no block), or "item" (an item of a
+    list the rules built); how sure they are (None: no grammar decision)."""
+
+    kind: str
+    confidence: float | None
+
+
+def classify_units(units: Sequence[Unit]) -> tuple[Meta, list[UnitRole]]:
+    """Roles for the units another reader found (a Markdown file's blocks,
+    a Word file's paragraphs), one per unit in order, by the same scored
+    rules as pasted text: the metadata found, and each unit's role. An
+    empty unit is a paragraph."""
+    reading = _read(units)
+    return reading.meta, reading.roles
+
+
+@dataclass
+class _Reading:
+    meta: Meta
+    blocks: tuple[Block, ...]
+    roles: list[UnitRole]
+
+
+def _read(given: Sequence[Unit]) -> _Reading:
+    """The metadata, blocks and each unit's role.
 
     Footnotes and their marks are found first, so a recital ending ",1" is
     still a recital; the frame (header lines, title, body, trailing lines)
     is decoded over the document grammar (`grammar`); the body's lists and
     roles follow from their labels and shapes."""
-    units = [unit for p in paragraphs if (unit := as_unit(p))]
-    if not units:
-        return Meta(), ()
-    units, footnotes = _split_footnotes(units)
+    kept = [i for i, unit in enumerate(given) if unit.line]
+    roles = [UnitRole("paragraph", None) for _ in given]
+    if not kept:
+        return _Reading(Meta(), (), roles)
+    hints = [given[i] for i in kept]
+    units, footnotes = _split_footnotes([unit.line for unit in hints])
     labels = [note.label for note in footnotes]
     bare = [_strip_markers(unit, labels) for unit in units]
     found = _Found()
-    frame = grammar.decode([_frame_features(bare, i) for i in range(len(bare))])
+    frame = grammar.decode([_frame_features(bare, i, hints[i]) for i in range(len(bare))])
     body_at = [i for i, role in enumerate(frame.roles) if role == "body"]
     start, end = (body_at[0], body_at[-1] + 1) if body_at else (len(bare), len(bare))
-    head = _frame_blocks(bare[:start], frame.roles[:start], frame.confidence[:start], found)
+    kinds: list[str] = []
+    head = _frame_blocks(bare[:start], frame.roles[:start], frame.confidence[:start], found, kinds)
     opening = dateline(bare[start]) if start < len(bare) else None
     if opening is not None:  # "Istanbul, 12 November 2021 – The Council …"
         found.offer(place=opening[0], date=opening[1])
-    tail = _frame_blocks(bare[end:], frame.roles[end:], frame.confidence[end:], found)
-    body = _body(bare[start:end], list(frame.confidence[start:end]))
+    body_kinds = ["paragraph"] * (end - start)
+    body = _body(bare[start:end], list(frame.confidence[start:end]), hints[start:end], body_kinds)
+    tail = _frame_blocks(bare[end:], frame.roles[end:], frame.confidence[end:], found, kinds)
+    kinds[start:start] = body_kinds
+    kinds += ["footnote"] * len(footnotes)
+    for i, kind, sure in zip(kept, kinds, [*frame.confidence, *(note.confidence for note in footnotes)], strict=True):
+        roles[i] = UnitRole(kind, sure)
     restored = _Restorer(units, bare)
     blocks = tuple(_apply_refs(restored.block(block), labels) for block in [*head, *body, *tail]) + tuple(footnotes)
     if found.kind is None and any(block.kind == "lead_in" for block in body):
         found.kind = "resolution"  # an organ line opens it: "The General Assembly,"
-    return found.meta(guess_language("\n".join(paragraphs))), blocks
+    return _Reading(found.meta(guess_language("\n".join(unit.text for unit in given))), blocks, roles)
 
 
 _WHITESPACE = re.compile(r"\s+")
@@ -133,31 +208,6 @@ _WHITESPACE = re.compile(r"\s+")
 def as_unit(paragraph: str) -> str:
     """A paragraph as the rules see it: one line, single-spaced."""
     return _WHITESPACE.sub(" ", paragraph).strip()
-
-
-@dataclass
-class PastedRoles:
-    """What the rules make of paragraphs another reader found (Markdown,
-    a foreign Word file): the metadata, and each paragraph's kind."""
-
-    meta: Meta
-    kinds: dict[str, list[tuple[str, float | None]]]  # paragraph (as a unit) → its kinds and confidences, in order
-
-    def take(self, paragraph: str) -> tuple[str, float | None]:
-        """The kind of the next paragraph reading `paragraph` and how sure
-        the rules are; "paragraph" when they made it none (a title, a line
-        they merged), with no confidence."""
-        return (self.kinds.get(as_unit(paragraph)) or [("paragraph", None)]).pop(0)
-
-
-def roles_as_pasted(paragraphs: list[str]) -> PastedRoles:
-    """Roles for another format's paragraphs, as if the text had been pasted."""
-    meta, blocks = classify(paragraphs)
-    kinds: dict[str, list[tuple[str, float | None]]] = {}
-    for block in blocks:
-        if isinstance(block, TextBlock):
-            kinds.setdefault(block.text(), []).append((block.kind, block.confidence))
-    return PastedRoles(meta, kinds)
 
 
 def stated(block: Block) -> Block:
@@ -884,8 +934,9 @@ def _issuer_and_date(text: str) -> bool:
     return bool(rest) and capitalised_share(rest, min_letters=4) >= 0.75 and not _labels(text)
 
 
-def _frame_features(units: list[str], i: int) -> dict[str, float]:
-    """What the grammar's roles weigh about line `i` (see weights.yaml)."""
+def _frame_features(units: list[str], i: int, hint: Unit | None = None) -> dict[str, float]:
+    """What the grammar's roles weigh about line `i` (see weights.yaml),
+    with what its format says (`hint`) where it came from a file."""
     text = units[i]
     previous = units[i - 1] if i > 0 else None
     following = units[i + 1] if i + 1 < len(units) else None
@@ -933,6 +984,9 @@ def _frame_features(units: list[str], i: int) -> dict[str, float]:
         "short_digits": _is_metadata_line(text),
         "labelled": labelled,
         "long": word_count(text) > 30,
+        "stated_title": hint is not None and hint.role == "title",
+        "stated_body": hint is not None and hint.role in ("heading", "quote", "item"),
+        "emphasis": hint is not None and (hint.bold or hint.centred) and word_count(text) <= 30,
     }
     return {name: 1.0 for name, on in flags.items() if on}
 
@@ -950,28 +1004,37 @@ _TRAILING_KINDS = {
 }
 
 
-def _frame_blocks(units: list[str], roles: Sequence[str], confidence: Sequence[float], found: _Found) -> list[Block]:
+def _frame_blocks(
+    units: list[str], roles: Sequence[str], confidence: Sequence[float], found: _Found, kinds: list[str]
+) -> list[Block]:
     """Blocks of the header or trailing lines (their data into `found`);
-    the issuer, title and subtitle go into `found` only."""
+    the issuer, title and subtitle go into `found` only. Each line's kind
+    is appended to `kinds`."""
     blocks: list[Block] = []
     for text, role, sure in zip(units, roles, confidence, strict=True):
         if role == "issuer":
             if found.issuer is None:
                 found.issuer = text
+                kinds.append("issuer")
             else:  # a letterhead gave the issuer already: the line stays, as metadata
                 blocks.append(TextBlock("metadata", plain(text), confidence=sure))
+                kinds.append("metadata")
         elif role == "title" or (role == "headline" and found.title is None):
             found.title = text
             found.kind = genre_kind(text) or _headline_kind(text)
             _title_metadata(text, found)
+            kinds.append("title")
         elif role in ("subtitle", "headline"):
             if found.subtitle is None:
                 found.subtitle = text
                 found.offer(reference=_number_in(text))
+                kinds.append("subtitle")
             else:
                 blocks.append(TextBlock("paragraph", plain(text), confidence=sure))
+                kinds.append("paragraph")
         elif role in ("head_meta", "meta_after_title"):
             blocks.append(replace(_meta_line_block(text, found), confidence=sure))
+            kinds.append(blocks[-1].kind)
         else:
             kind = _TRAILING_KINDS[role]
             if kind == "reference":
@@ -993,6 +1056,7 @@ def _frame_blocks(units: list[str], roles: Sequence[str], confidence: Sequence[f
             elif kind == "metadata" and ":" in text and _ANY_FIELD.fullmatch(text):
                 found.field(*text.split(":", 1))  # "Ek: …", "Dağıtım: …"
             blocks.append(TextBlock(kind, plain(text), confidence=sure))
+            kinds.append(kind)
     return blocks
 
 
@@ -1043,6 +1107,7 @@ class _Plain:
 
     text: str
     confidence: float = 1.0
+    index: int = 0  # its unit's position in the body
 
 
 class _ListBuilder:
@@ -1103,26 +1168,34 @@ class _ListBuilder:
                 self.resume[open_list.style] = open_list.value
 
 
-def _build_lists(units: list[str], confidence: list[float]) -> list[Block | _Plain]:
+def _build_lists(
+    units: list[str], confidence: list[float], hints: Sequence[Unit], kinds: list[str]
+) -> list[Block | _Plain]:
+    """Lists from labelled units; a heading or a quote the format states
+    stays one. Each unit's kind goes into `kinds` ("item" for an item)."""
     builder = _ListBuilder()
+    headings = _numbered_headings(units)
     for index, text in enumerate(units):
         sure = confidence[index]
-        if _is_numbered_heading(text, units[index + 1 : index + 2]):
+        stated = hints[index].role
+        if index in headings or stated == "heading":
             builder.close_to(0)
-            builder.entries.append(TextBlock("heading", plain(text), confidence=sure))
+            builder.entries.append(TextBlock("heading", plain(text), hints[index].level or 1, confidence=sure))
+            kinds[index] = "heading"
             continue
-        chosen = builder.choose(text)
+        chosen = builder.choose(text) if stated != "quote" else None
         if chosen is not None:
             builder.add_item(*chosen, confidence=sure)
+            kinds[index] = "item"
             continue
         # A paragraph between items continues the item before it; a heading
         # between them ends the list (numbering may resume after it).
         depth = None
-        if builder.stack and not _is_heading_shaped(text):
+        if builder.stack and not _is_heading_shaped(text) and stated is None:
             depth = _continued_depth(builder, units[index + 1 :])
         if depth is None:
             builder.close_to(0)
-            builder.entries.append(_Plain(text, sure))
+            builder.entries.append(_Plain(text, sure, index))
         else:
             builder.add_to_item(depth, TextBlock("paragraph", plain(text), confidence=sure))
     builder.close_to(0)
@@ -1151,11 +1224,25 @@ def _is_numbered_heading(text: str, following: list[str]) -> bool:
     return labels[0].style == "I." or not _labels(following[0])
 
 
+def _numbered_headings(units: list[str]) -> set[int]:
+    """Positions of numbered headings. Fail safe: a heading-shaped numbered
+    line is a heading only with a sibling of its style numbered in sequence
+    ("I." then "II."); a lone one stays what its label makes it."""
+    candidates = [i for i in range(len(units)) if _is_numbered_heading(units[i], units[i + 1 : i + 2])]
+    headings: set[int] = set()
+    for first, then in pairwise(candidates):
+        one, two = _labels(units[first])[0], _labels(units[then])[0]
+        if one.style == two.style and two.value == one.value + 1:
+            headings.update((first, then))
+    return headings
+
+
 # ---------------------------------------------------------------- body: roles
 
 
-def _body(units: list[str], confidence: list[float]) -> list[Block]:
-    entries = _build_lists(units, confidence)
+def _body(units: list[str], confidence: list[float], hints: Sequence[Unit], kinds: list[str]) -> list[Block]:
+    """The body's blocks; each unit's kind into `kinds`."""
+    entries = _build_lists(units, confidence, hints, kinds)
     n = len(entries)
 
     def text_at(i: int) -> str | None:
@@ -1187,9 +1274,7 @@ def _body(units: list[str], confidence: list[float]) -> list[Block]:
     first_op = operative[0] if operative else None
     last_op = max((i for i in range(n) if is_list(i)), default=-1) if first_op is not None else -1
     quotes = _quote_positions([text_at(i) for i in range(n)])
-    # Fail safe: a lone short line is a paragraph; headings without a number
-    # need a text in sections (two or more of them) or capitals.
-    sectioned = sum(1 for i in range(n - 1) if (t := text_at(i)) is not None and _is_heading_shaped(t)) >= 2
+    headings = _heading_positions(entries, text_at)
     recital_run = _recital_run(text_at, n, first_op)
 
     blocks: list[Block] = []
@@ -1199,7 +1284,9 @@ def _body(units: list[str], confidence: list[float]) -> list[Block]:
             continue
         text = entry.text
         previous = text_at(i - 1)
-        if _is_body_metadata(text):
+        if hints[entry.index].role == "quote":
+            kind = "quote"
+        elif _is_body_metadata(text):
             kind = "metadata"
         elif i in quotes:
             kind = "quote"
@@ -1215,20 +1302,52 @@ def _body(units: list[str], confidence: list[float]) -> list[Block]:
             kind = "lead_in"
         elif i in recital_run:
             kind = "recital"
-        elif _is_heading_shaped(text) and i + 1 < n:
-            following = text_at(i + 1) or ""
-            if _looks_like_metadata(text):
-                kind = "metadata"
-            elif (sectioned or text.isupper()) and not following[:1].islower() and not _is_heading_shaped(following):
-                kind = "heading"
-            else:
-                kind = "paragraph"  # fail safe: a lone short line, or a line broken before its end
+        elif i in headings:
+            kind = "heading"
+        elif _is_heading_shaped(text) and i + 1 < n and _looks_like_metadata(text):
+            kind = "metadata"
         elif first_op is not None and i > last_op:
             kind = "closing"
         else:
             kind = "paragraph"
         blocks.append(TextBlock(kind, plain(text), confidence=entry.confidence))
+        kinds[entry.index] = kind
     return blocks
+
+
+def _heading_positions(entries: Sequence[Block | _Plain], text_at: Callable[[int], str | None]) -> set[int]:
+    """Positions of headings without a number. Fail safe (a false heading
+    costs more than a missed one): a short unpunctuated line standing alone
+    between the end of a paragraph or a list and a list, a chapeau or a
+    sentence of prose, in a text with two or more such sections; anything
+    less stays a paragraph."""
+
+    def ends_block(i: int) -> bool:
+        if i < 0:
+            return True
+        previous = text_at(i)
+        return previous is None or _ends_terminal(_without_mark(previous))
+
+    def opens_section(i: int) -> bool:
+        text = text_at(i)
+        if text is None or not _is_heading_shaped(text) or _looks_like_metadata(text) or _labels(text):
+            return False
+        if i + 1 >= len(entries) or not ends_block(i - 1):
+            return False
+        following = text_at(i + 1)
+        if following is None:
+            return True  # a list follows
+        if following[:1].islower() or not _ends_terminal(_without_mark(following)):
+            return False
+        chapeau = following.endswith(":") and i + 2 < len(entries) and text_at(i + 2) is None
+        return chapeau or word_count(following) >= max(2 * word_count(text), _MIN_SECTION_WORDS)
+
+    candidates = {i for i in range(len(entries)) if opens_section(i)}
+    return candidates if len(candidates) >= _MIN_SECTIONS else set()
+
+
+_MIN_SECTIONS = 2
+_MIN_SECTION_WORDS = 12  # prose under a heading: a sentence, not a short line
 
 
 def _looks_like_metadata(text: str) -> bool:
