@@ -49,7 +49,10 @@ def test_every_paragraph_has_a_template_style_and_no_direct_formatting(rich_docx
         for run in paragraph.runs:
             rpr = run._r.rPr
             kinds = {child.tag.split("}")[1] for child in rpr} if rpr is not None else set()
-            assert kinds <= {"b", "i", "u", "vertAlign"}, (paragraph.text, kinds)
+            assert kinds <= {"rStyle", "b", "i", "u", "vertAlign"}, (
+                paragraph.text,
+                kinds,
+            )  # a character style is a style
 
 
 def test_list_continuation_is_a_derived_style(rich_document: Document) -> None:

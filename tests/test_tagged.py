@@ -253,9 +253,11 @@ def layout_text(blocks: tuple[LayoutBlock, ...], layout: Layout) -> Iterator[str
 
 
 def test_the_tree_reads_in_the_order_of_the_layout(long_pdf: Path, logo: Path) -> None:
-    """Every word of the body in the tree, in the layout's order, nothing else."""
+    """Every word of the body in the tree, in the layout's order, then the
+    footnotes (each label and text), nothing else."""
     layout = render_layout(long_document(), find_template("statement"), logo=logo)
     expected = "".join(layout_text(layout.body, layout))
+    expected += "".join(note.label + note.paragraph.text() for note in layout.notes)
     assert no_space(struct_text(long_pdf).text()) == no_space(expected)
 
 
@@ -267,7 +269,40 @@ def test_tagging_changes_no_text_or_order_and_the_tree_reads_like_the_page(sourc
     tagged, untagged = publish(document, tmp_path, "3a"), publish(document, tmp_path, "3u")
     assert pdf_text(tagged) == pdf_text(untagged)
     page_text = re.sub(FOOTER, "", pdf_text(tagged))
-    assert no_space(struct_text(tagged).text()) == no_space(page_text)
+    tree = struct_text(tagged)
+    notes = [node for node in tree.walk() if node.type == "Note"]
+    if not notes:
+        assert no_space(tree.text()) == no_space(page_text)
+        return
+    # The notes stand at the foot of their pages and at the end of the tree;
+    # pdftotext gathers the small labels at the left margin (list labels,
+    # a note's label) into a column of their own: compare the text without
+    # them in order, and the labels as a whole.
+    label = re.compile(r"^\(?[0-9A-Za-z]{1,4}[.)]?$")
+    lines = [line for line in page_text.splitlines() if not label.match(line.strip())]
+    page_labels = sorted(line.strip() for line in page_text.splitlines() if label.match(line.strip()))
+    body = "".join(kid.text() for kid in tree.kids if kid.type != "Note")
+    notes_text = "".join(n.text() for n in notes)
+    tree_labels = [n.text() for n in tree.walk() if n.type == "Lbl"]
+    note_labels = [b.label for b in document.blocks if isinstance(b, Footnote)]
+    assert sorted([*tree_labels, *note_labels]) == page_labels
+    stripped = [re.sub(rf"^{re.escape(lbl)}", "", n.text()) for lbl, n in zip(note_labels, notes, strict=True)]
+    text_without_labels = no_space("".join(_without_labels(tree)))
+    page_clean = no_space("\n".join(lines))
+    for note in stripped:  # each note's text is on the page (at the foot of its mark's page)
+        assert no_space(note) in page_clean
+        page_clean = page_clean.replace(no_space(note), "", 1)
+    assert page_clean == text_without_labels
+    assert no_space(body + notes_text) == no_space(tree.text())
+
+
+def _without_labels(node: TextNode) -> Iterator[str]:
+    """A tree's text in order, list labels and notes left out."""
+    if node.type in ("Lbl", "Note"):
+        return
+    yield from node.texts
+    for kid in node.kids:
+        yield from _without_labels(kid)
 
 
 def test_profile_3u_is_the_untagged_file(tmp_path: Path) -> None:

@@ -45,7 +45,16 @@ Margin blocks (header and footer) are `<p>`, `<row>`, `<image>`, `<rule>`
 and `<spacer>`; `pages="first"` / `"rest"` give the first page its own.
 Inline: text, `<b>`, `<i>`, `<u>`, `<sup>`, `<a href="..">`, `<br/>`,
 `<span lang=".." role="opening|decor">` (opening words in italics; text the
-template adds, which is not the document's), and in margin blocks `<page-number/>`, `<page-count/>`.
+template adds, which is not the document's), `<note-ref label=".."/>` (a
+footnote mark), and in margin blocks `<page-number/>`, `<page-count/>`.
+
+Footnotes: `<footnotes numbering="continuous|per-page"><note label="1"
+style="Footnote">inline</note>…</footnotes>` anywhere in `<body>` gives the
+notes; each stands at the foot of the page of its mark (`<note-ref>`; the
+first mark of a label is the note's, a later one or one without a note is
+a plain superscript). A note no mark refers to is printed after the text,
+under a short rule. `continuous` shows the notes' labels; `per-page`
+numbers them 1, 2, … again on each page.
 `<document>` may hold `<properties><property name=".." value=".."/></properties>`:
 custom properties the DOCX carries (the template's name, metadata).
 """
@@ -127,6 +136,7 @@ class Run:
     field: Literal["page", "pages"] | None = None
     lang: str | None = None
     role: InlineRole | None = None
+    note: str | None = None  # a footnote mark: the label of its note
 
 
 @dataclass(frozen=True)
@@ -218,6 +228,31 @@ class PageBreak:
 
 LayoutBlock: TypeAlias = Paragraph | List | Image | Rule | Spacer | PageBreak | Row | Grid
 PageSet = Literal["all", "first", "rest"]
+NoteNumbering = Literal["continuous", "per-page"]
+NOTE_NUMBERINGS: tuple[str, ...] = get_args(NoteNumbering)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A footnote: its label (what its mark shows with continuous
+    numbering, and the key its mark's `Run.note` holds) and its text, a
+    paragraph without the label, which the writers draw before it."""
+
+    label: str
+    paragraph: Paragraph
+
+
+# The footnote separator above a page's notes: a quarter of the text width,
+# 0.5 pt thick, 1 mm of space above and below it (what LibreOffice draws for
+# a Word file's separator; the DOCX's separator paragraph is as tall).
+NOTE_RULE = {"width": 1 / 4, "thickness": 0.5, "space_before": 72 / 25.4, "space_after": 72 / 25.4}
+
+
+def mark_metrics(size: float) -> tuple[float, float]:
+    """A footnote mark's font size and rise in text of `size` points: Word's
+    superscript (58 % of the size, raised by a third of it, as LibreOffice
+    draws a Word file's superscript), so the PDF's marks are the DOCX's."""
+    return round(size * 0.58, 2), round(size * 0.33, 2)
 
 
 @dataclass(frozen=True)
@@ -275,6 +310,8 @@ class Layout:
     body: tuple[LayoutBlock, ...]
     attachments: tuple[tuple[str, bytes], ...] = field(default_factory=tuple)
     roles: dict[str, str] = field(default_factory=dict)  # style name → role, from the template's `roles:`
+    notes: tuple[Note, ...] = ()  # footnotes, in the order of their marks
+    note_numbering: NoteNumbering = "continuous"
 
     def header_for(self, first_page: bool) -> tuple[LayoutBlock, ...]:
         return _pick(self.headers, first_page)
@@ -363,6 +400,58 @@ def _pick(parts: dict[PageSet, tuple[LayoutBlock, ...]], first_page: bool) -> tu
     return parts.get("all", ())
 
 
+def resolve_notes(
+    body: tuple[LayoutBlock, ...], notes: tuple[Note, ...], frame_width: float
+) -> tuple[tuple[LayoutBlock, ...], tuple[Note, ...]]:
+    """Pair footnote marks with notes: a label's first mark is its note's
+    (the first note of that label); any other mark becomes a plain
+    superscript. The notes come back in the order of their marks; a note no
+    mark refers to is printed after the text under a short rule, label
+    first, so nothing is lost."""
+    by_label: dict[str, Note] = {}
+    for note in notes:
+        by_label.setdefault(note.label, note)
+    used: list[str] = []
+
+    def runs_of(runs: tuple[Run, ...]) -> tuple[Run, ...]:
+        out = []
+        for run in runs:
+            if run.note is not None:
+                if run.note in by_label and run.note not in used:
+                    used.append(run.note)
+                else:
+                    run = replace(run, note=None)
+            out.append(run)
+        return tuple(out)
+
+    def blocks_of(blocks: tuple[LayoutBlock, ...]) -> tuple[LayoutBlock, ...]:
+        out: list[LayoutBlock] = []
+        for block in blocks:
+            if isinstance(block, Paragraph):
+                block = replace(block, runs=runs_of(block.runs))
+            elif isinstance(block, Row):
+                block = replace(
+                    block, left=runs_of(block.left), center=runs_of(block.center), right=runs_of(block.right)
+                )
+            elif isinstance(block, List):
+                block = replace(block, items=tuple(ListItem(blocks_of(item.blocks)) for item in block.items))
+            elif isinstance(block, Grid):
+                block = replace(block, rows=tuple(tuple(blocks_of(cell) for cell in row) for row in block.rows))
+            out.append(block)
+        return tuple(out)
+
+    body = blocks_of(body)
+    kept = tuple(by_label[label] for label in used)
+    orphans = [note for note in notes if not any(note is k for k in kept)]
+    if orphans:
+        rule = Rule(NOTE_RULE["thickness"], width=frame_width * NOTE_RULE["width"], space_before=12.0, space_after=4.0)
+        body += (rule,)
+        for note in orphans:
+            label = (Run(note.label, superscript=True), Run(" "))
+            body += (replace(note.paragraph, runs=label + note.paragraph.runs),)
+    return body, kept
+
+
 def walk_paragraphs(blocks: tuple[LayoutBlock, ...]) -> Iterator[Paragraph]:
     """Every paragraph in reading order, lists included."""
     for block in blocks:
@@ -448,10 +537,10 @@ def image_format(path: Path) -> str | None:
 
 
 _DOCUMENT_ATTRS = {"size", "margins", "lang", "title", "author", "subject", "keywords", "date", "orientation"}
-_INLINE_TAGS = {"b", "i", "u", "sup", "a", "br", "span", "page-number", "page-count"}
-_INLINE_ATTRS: dict[str, set[str]] = {"a": {"href"}, "span": {"lang", "role"}}
+_INLINE_TAGS = {"b", "i", "u", "sup", "a", "br", "span", "page-number", "page-count", "note-ref"}
+_INLINE_ATTRS: dict[str, set[str]] = {"a": {"href"}, "span": {"lang", "role"}, "note-ref": {"label"}}
 _PAGE_FIELDS = {"page-number", "page-count"}
-_NOT_IN_MARGINS = {"list", "page-break", "grid"}
+_NOT_IN_MARGINS = {"list", "page-break", "grid", "footnotes"}
 _ROW_PARTS = ("left", "center", "right")
 _BLOCK_ATTRS: dict[str, set[str]] = {
     "p": {"style", "lang", "keep-with-previous"},
@@ -463,6 +552,7 @@ _BLOCK_ATTRS: dict[str, set[str]] = {
     "rule": {"thickness", "color", "space-before", "space-after", "width"},
     "spacer": {"height"},
     "page-break": set(),
+    "footnotes": {"numbering"},
 }
 
 
@@ -478,6 +568,8 @@ class _Parser:
     styles: dict[str, Style] = field(default_factory=dict)
     list_styles: dict[str, ListStyle] = field(default_factory=dict)
     in_margin: bool = False  # inside a header or footer, where page fields belong
+    notes: list[Note] = field(default_factory=list)
+    note_numbering: NoteNumbering = "continuous"
 
     def fail(self, node: etree._Element | None, message: str, needle: str | None = None) -> LayoutError:
         where = self._locate(needle) if needle else None
@@ -547,7 +639,9 @@ class _Parser:
             else:
                 raise self.fail(child, f"unknown element <{child.tag}> in <document>", f"<{child.tag}")
         info = replace(info, properties=tuple(properties))
-        return Layout(page, info, self.styles, self.list_styles, headers, footers, apply_keeps(body))
+        body, notes = resolve_notes(body, tuple(self.notes), page.frame_width)
+        layout = Layout(page, info, self.styles, self.list_styles, headers, footers, apply_keeps(body))
+        return replace(layout, notes=notes, note_numbering=self.note_numbering)
 
     def page_setup(self, root: etree._Element) -> PageSetup:
         size = root.get("size", "A4")
@@ -589,6 +683,9 @@ class _Parser:
             raise self.fail(node, f"text directly inside <{node.tag}>: put it in a <p>")
         out: list[LayoutBlock] = []
         for child in self.children(node):
+            if child.tag == "footnotes" and not self.in_margin:
+                self.footnotes(child)
+                continue
             if child.get("keep-with-previous") == "true":
                 keep_before(out)
             out.append(self.block(child))
@@ -677,6 +774,24 @@ class _Parser:
             return Spacer(self.length(node, "height", node.get("height", "12pt")))
         return PageBreak()
 
+    def footnotes(self, node: etree._Element) -> None:
+        """`<footnotes>`: the notes, kept aside for `resolve_notes`."""
+        self.check_attrs(node, _BLOCK_ATTRS["footnotes"])
+        numbering = node.get("numbering", "continuous")
+        if numbering not in NOTE_NUMBERINGS:
+            raise self.fail(node, f"numbering={numbering!r}: use continuous or per-page", f'numbering="{numbering}"')
+        self.note_numbering = numbering  # type: ignore[assignment]
+        for child in self.children(node):
+            if child.tag != "note":
+                raise self.fail(child, f"<footnotes> holds only <note>, not <{child.tag}>", f"<{child.tag}")
+            self.check_attrs(child, {"label", "style"})
+            label = (child.get("label") or "").strip()
+            if not label:
+                raise self.fail(child, "<note> needs a label", "<note")
+            style = self.style_ref(child, self.styles)
+            runs = tuple(_merge_runs(self.inline(child, Run(""))))
+            self.notes.append(Note(label, Paragraph(style=style, runs=runs, line=_line_of(child))))
+
     def row(self, node: etree._Element) -> Row:
         style = self.style_ref(node, self.styles)
         if (node.text or "").strip():
@@ -727,6 +842,11 @@ class _Parser:
                 yield replace(fmt, text="", field="page")
             elif tag == "page-count":
                 yield replace(fmt, text="", field="pages")
+            elif tag == "note-ref":
+                label = (child.get("label") or "").strip()
+                if not label:
+                    raise self.fail(child, "<note-ref> needs a label", "<note-ref")
+                yield replace(fmt, text=label, superscript=True, note=label)
             else:
                 inner = {
                     "b": replace(fmt, bold=True),
@@ -837,7 +957,15 @@ def _merge_runs(runs: Iterator[Run]) -> Iterator[Run]:
     """Join neighbouring runs of equal formatting; trim the paragraph's ends."""
     merged: list[Run] = []
     for run in runs:
-        if merged and run.field is None and merged[-1].field is None and run.text != "\n" and merged[-1].text != "\n":
+        if (
+            merged
+            and run.field is None
+            and merged[-1].field is None
+            and run.note is None
+            and merged[-1].note is None
+            and run.text != "\n"
+            and merged[-1].text != "\n"
+        ):
             last = merged[-1]
             if replace(last, text="") == replace(run, text=""):
                 merged[-1] = replace(last, text=last.text + run.text)

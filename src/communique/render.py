@@ -180,6 +180,7 @@ def template_context(document: Document, template: Template, logo: Path | None =
         "style_sheet": template.style_sheet(),
         "list_style_sheet": template.list_style_sheet(),
         "page": {"size": "A4", "margins": "25mm 25mm 25mm 25mm", **template.page},
+        "footnote_numbering": template.footnotes.get("numbering", "continuous"),
         "template_name": template.name,
         "properties": document_properties(document, template),
         "parts": document_parts(document),
@@ -215,7 +216,7 @@ def inline_markup(content: Content) -> Markup:
         elif run.kind == "link":
             parts.append(f'<a href="{escape(run.href or run.text)}">{text}</a>')
         elif run.kind == "footnote_ref":
-            parts.append(f"<sup>{text}</sup>")
+            parts.append(f'<note-ref label="{text}"/>')
         else:
             parts.append(str(text))
     return Markup("".join(parts))

@@ -13,6 +13,7 @@ A template is a folder holding `template.yaml` and `document.xml.j2`:
       Signature first: {role: signature, use: first, ...}
     list-styles:
       operative: {role: numbered_list, format: decimal, label: "%1.", indent: 10mm, hanging: 10mm}
+    footnotes: {numbering: continuous}  # or per-page: 1, 2, … again on each page
 
 The same `styles:` table gives the layout its `<styles>` (templates/_common/
 base.xml.j2 writes them), the block macros the style of each block kind
@@ -45,6 +46,7 @@ ENTRY = "document.xml.j2"
 CONFIG = "template.yaml"
 COMMON = "_common"
 DEFAULT_TEMPLATE = "statement"
+FOOTNOTE_NUMBERINGS = ("continuous", "per-page")
 
 # The document kind a reader recognises → the bundled template that sets it.
 KIND_TEMPLATES: dict[str, str] = {
@@ -81,6 +83,7 @@ class Template:
     page: dict[str, str] = field(default_factory=dict)
     styles: dict[str, dict[str, str]] = field(default_factory=dict)
     list_styles: dict[str, dict[str, str]] = field(default_factory=dict)
+    footnotes: dict[str, str] = field(default_factory=dict)  # `numbering`: continuous or per-page
     parent: Template | None = None
 
     @property
@@ -237,6 +240,14 @@ def load_template(folder: Path) -> Template:
     list_styles = _merged(parent.list_styles if parent else {}, _table(config, "list-styles", config_path))
     page = {**(parent.page if parent else {}), **_strings(config.get("page") or {}, config_path, "page")}
     kinds = config.get("kinds", list(parent.kinds) if parent else [])
+    footnotes = {
+        **(parent.footnotes if parent else {}),
+        **_strings(config.get("footnotes") or {}, config_path, "footnotes"),
+    }
+    if footnotes.get("numbering", "continuous") not in FOOTNOTE_NUMBERINGS or set(footnotes) - {"numbering"}:
+        raise CommuniqueError(
+            "footnotes: expected {numbering: continuous} or {numbering: per-page}", file=str(config_path)
+        )
     return Template(
         name=str(config.get("name", folder.name)),
         description=str(config.get("description", parent.description if parent else "")),
@@ -245,6 +256,7 @@ def load_template(folder: Path) -> Template:
         page=page,
         styles=styles,
         list_styles=list_styles,
+        footnotes=footnotes,
         parent=parent,
     )
 

@@ -529,10 +529,17 @@ class _Reader:
                 continue
             if self.ours and self._template_text(node):
                 continue
+            if self._note_mark(node):  # a note's own custom mark ("*"): its label, not its text
+                continue
             rpr = node.find(_w("rPr"))
             font = _run_font(rpr)
+            custom: str | None = None  # the kind of note whose custom mark (w:customMarkFollows) follows
             for part in node:
                 tag = etree.QName(part).localname
+                if custom is not None and tag == "t":
+                    out[-1] = Inline("footnote_ref", self.relabel(custom, _text_of_node(part)))
+                    custom = None
+                    continue
                 if tag == "fldChar":
                     kind = part.get(_w("fldCharType"))
                     in_field_code = kind == "begin"
@@ -541,6 +548,8 @@ class _Reader:
                     continue
                 if tag in ("footnoteReference", "endnoteReference"):
                     out.append(Inline("footnote_ref", self.word_note(tag[:-9], part.get(_w("id"), ""))))
+                    if part.get(_w("customMarkFollows")) in ("1", "true", "on"):
+                        custom = tag[:-9]
                     continue
                 # itertext: an unexpanded entity reference must not cut the text after it
                 text = {"t": _text_of_node(part), "tab": "\t", "br": "\n", "cr": "\n", "noBreakHyphen": "\u2011"}.get(
@@ -593,6 +602,22 @@ class _Reader:
         if self.ours and _superscript(rpr) and text and text.strip() == text and len(text) <= 4:
             return "footnote_ref"
         return _run_kind(rpr, href)
+
+    def _note_mark(self, run: etree._Element) -> bool:
+        """A run in Word's "footnote reference" style holding only text: the
+        custom mark a note's text starts with ("*")."""
+        style = run.find(f"{_w('rPr')}/{_w('rStyle')}")
+        if style is None or self.character_styles.get(style.get(_w("val"), "")) != "footnote reference":
+            return False
+        return all(etree.QName(part).localname in ("rPr", "t") for part in run)
+
+    def relabel(self, kind: str, mark: str) -> str:
+        """The note just read takes its custom mark as its label."""
+        notes = self.word_footnotes if kind == "footnote" else self.word_endnotes
+        label = mark.strip()
+        if notes and label:
+            notes[-1] = replace(notes[-1], label=label)
+        return notes[-1].label if notes else label
 
     def word_note(self, kind: str, note_id: str) -> str:
         """Read a footnote or endnote once; its label. Footnotes number 1, 2, …;

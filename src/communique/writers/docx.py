@@ -5,7 +5,11 @@ paragraph style built from the same definition the PDF uses (font twin,
 size, exact leading, spacing, indents, alignment, keeps); a list and the
 lists nested in its items become one multi-level Word list (a list at depth
 n numbers on level n); header and footer carry PAGE and NUMPAGES fields.
-Paragraphs carry no direct formatting beyond inline emphasis: what varies
+Footnotes are Word footnotes (word/footnotes.xml with Word's separators),
+their marks `w:footnoteReference` runs in the "footnote reference"
+character style, their text in the "footnote text" paragraph style, based
+on the template's footnote style; a mark has the size and rise the PDF
+draws. Paragraphs carry no direct formatting beyond inline emphasis: what varies
 per paragraph (a list item's later paragraphs, spacer heights, rules) gets
 a derived style based on the template's ("Operative continued", "Spacer
 6pt"), so a Word user sees a named style everywhere and a reader can map
@@ -22,6 +26,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
+from types import SimpleNamespace
 from typing import Protocol
 
 import docx
@@ -31,7 +36,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.opc.part import Part
+from docx.opc.part import Part, XmlPart
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Pt, Twips
@@ -42,11 +47,13 @@ from lxml import etree
 from communique.fonts import FAMILIES
 from communique.layout import (
     HEADER_DISTANCE,
+    NOTE_RULE,
     Grid,
     Image,
     Layout,
     LayoutBlock,
     List,
+    Note,
     PageBreak,
     Paragraph,
     Row,
@@ -64,6 +71,8 @@ _KEEP_STYLES = {"Normal", "Default Paragraph Font", "Normal Table", "No List"}
 FIGURE_STYLE, SPACER_STYLE, RULE_STYLE, PAGE_BREAK_STYLE = "Figure", "Spacer", "Rule", "Page break"
 CHARACTER_STYLES = {"opening": "Opening words", "decor": "Template text"}
 CONTINUED = "continued"  # "Operative continued 2": a later paragraph of a level-2 list item
+# Word's built-in footnote styles: (name, style id).
+FOOTNOTE_TEXT, FOOTNOTE_REFERENCE = ("footnote text", "FootnoteText"), ("footnote reference", "FootnoteReference")
 _FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
@@ -120,6 +129,10 @@ class _DocxBuilder:
         self.style_ids: dict[str, str | None] = {}  # style name → its id (None: the default style)
         # The document's main font: Word's default, and that of the auxiliary styles.
         self.first_font = next(iter(layout.styles.values())).font if layout.styles else "serif"
+        # Footnotes: Word numbers them 1, 2, … itself unless the labels say otherwise ("*", "a").
+        self.note_ids = {note.label: index for index, note in enumerate(layout.notes, start=1)}
+        numbered = [note.label for note in layout.notes] == [str(i) for i in range(1, len(layout.notes) + 1)]
+        self.custom_marks = not numbered and layout.note_numbering != "per-page"
 
     def build(self) -> bytes:
         self._page_setup()
@@ -132,6 +145,7 @@ class _DocxBuilder:
         self._numbering_part()
         self._properties()
         self._tidy_package()
+        self._footnotes()
         return _deterministic_zip(self.doc)
 
     # -- package
@@ -407,6 +421,9 @@ class _DocxBuilder:
             for node in ooxml.field_runs(instruction, "1", rpr):
                 paragraph._p.append(node)
             return
+        if run.note is not None and run.note in self.note_ids:
+            self._note_reference(paragraph._p, run)
+            return
         if run.text == "\n":
             paragraph.add_run().add_break()
             return
@@ -497,6 +514,80 @@ class _DocxBuilder:
                 if isinstance(child, Paragraph):
                     return self.layout.styles[child.style].font
         return "serif"
+
+    # -- footnotes
+
+    def _note_reference(self, target: etree._Element, run: Run) -> None:
+        """A footnote mark in the text: Word's number, or the label after it."""
+        word_run = ooxml.child(target, "w:r")
+        word_run.append(self._mark_properties())
+        reference = ooxml.child(word_run, "w:footnoteReference", id=str(self.note_ids[run.note or ""]))
+        if self.custom_marks:
+            reference.set(qn("w:customMarkFollows"), "1")
+            ooxml.child(word_run, "w:t").text = run.text
+
+    def _mark_properties(self) -> etree._Element:
+        """A mark's run properties: the "footnote reference" style, Word's
+        superscript (the size and rise `mark_metrics` gives the PDF's)."""
+        rpr = ooxml.element("w:rPr")
+        ooxml.set_ordered(rpr, ooxml.element("w:rStyle", val=self._footnote_styles()[1]))
+        return rpr
+
+    def _footnote_styles(self) -> tuple[str, str]:
+        """The ids of Word's "footnote text" (based on the template's
+        footnote style) and "footnote reference" styles, made on first use."""
+        if FOOTNOTE_TEXT[0] not in self.derived:
+            base = self.layout.notes[0].paragraph.style
+            self._derived_style(FOOTNOTE_TEXT[0], base)
+            text = self.doc.styles[FOOTNOTE_TEXT[0]]
+            text.style_id = FOOTNOTE_TEXT[1]
+            self.derived.add(FOOTNOTE_REFERENCE[0])
+            reference = self.doc.styles.add_style(FOOTNOTE_REFERENCE[0], WD_STYLE_TYPE.CHARACTER)
+            reference.style_id = FOOTNOTE_REFERENCE[1]
+            ooxml.set_ordered(
+                ooxml.get_or_add(reference.element, "w:rPr"), ooxml.element("w:vertAlign", val="superscript")
+            )
+            for style in (text, reference):  # Word's own styles, not custom ones
+                style.element.attrib.pop(qn("w:customStyle"), None)
+        return FOOTNOTE_TEXT[1], FOOTNOTE_REFERENCE[1]
+
+    def _footnotes(self) -> None:
+        """word/footnotes.xml: Word's separators, then each note, its mark
+        first; settings.xml names the separators; per-page numbering
+        restarts on each page (w:numRestart)."""
+        notes = self.layout.notes
+        if not notes:
+            return
+        spacing = ooxml.exact_spacing(
+            0.0, 0.0, NOTE_RULE["space_before"] + NOTE_RULE["thickness"] + NOTE_RULE["space_after"]
+        )
+        root = ooxml.footnotes_root(spacing)
+        package = self.doc.part.package
+        part = XmlPart(PackURI("/word/footnotes.xml"), ooxml.FOOTNOTES_CONTENT_TYPE, root, package)  # type: ignore[arg-type]
+        self.doc.part.relate_to(part, RT.FOOTNOTES)
+        holder = SimpleNamespace(part=part)
+        for note_id, note in enumerate(notes, start=1):
+            self._note(ooxml.child(root, "w:footnote", id=str(note_id)), note, holder)
+        ooxml.footnote_settings(self.doc.settings.element)
+        section = self.doc.sections[0]._sectPr
+        ooxml.section_footnote_numbering(section, self.layout.note_numbering == "per-page")
+
+    def _note(self, target: etree._Element, note: Note, holder: object) -> None:
+        text_style, _ = self._footnote_styles()
+        base = self.layout.notes[0].paragraph.style
+        style = text_style if note.paragraph.style == base else self.doc.styles[note.paragraph.style].style_id
+        p = ooxml.child(target, "w:p")
+        ooxml.child(ooxml.child(p, "w:pPr"), "w:pStyle", val=str(style))
+        self.mark_size = self.layout.styles[note.paragraph.style].size
+        mark = ooxml.child(p, "w:r")
+        mark.append(self._mark_properties())
+        if self.custom_marks:
+            ooxml.child(mark, "w:t").text = note.label
+        else:
+            ooxml.child(mark, "w:footnoteRef")
+        paragraph = WordParagraph(p, holder)  # type: ignore[arg-type]
+        for run in (Run(" "), *note.paragraph.runs):
+            self._run(paragraph, run, note.paragraph.lang)
 
     # -- header and footer
 

@@ -407,3 +407,47 @@ def app_properties() -> bytes:
         b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
         b"<Application>Communique</Application></Properties>"
     )
+
+
+# ---------------------------------------------------------------- footnotes
+
+FOOTNOTES_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
+SEPARATOR_IDS = ("-1", "0")  # the separator and continuation separator, as Word numbers them
+
+
+def footnotes_root(separator_spacing: etree._Element) -> etree._Element:
+    """A footnotes part's root holding Word's two separator notes (the short
+    rule above a page's notes, the full one above notes continued from the
+    page before), each one paragraph spaced by `separator_spacing`."""
+    root = element("w:footnotes")
+    for kind, note_id in zip(("separator", "continuationSeparator"), SEPARATOR_IDS, strict=True):
+        note = child(root, "w:footnote", type=kind, id=note_id)
+        paragraph = child(note, "w:p")
+        ppr = child(paragraph, "w:pPr")
+        ppr.append(_copy(separator_spacing))
+        child(child(paragraph, "w:r"), f"w:{kind}")
+    return root
+
+
+def footnote_settings(settings: etree._Element) -> None:
+    """settings.xml names the separator notes (w:footnotePr), before w:compat."""
+    for node in settings.findall(qn("w:footnotePr")):
+        settings.remove(node)
+    properties = element("w:footnotePr")
+    for note_id in SEPARATOR_IDS:
+        child(properties, "w:footnote", id=note_id)
+    compat = settings.find(qn("w:compat"))
+    (compat.addprevious(properties) if compat is not None else settings.append(properties))
+
+
+def section_footnote_numbering(section: etree._Element, restart_each_page: bool) -> None:
+    """The section's footnote numbering: 1, 2, … on, or again on each page."""
+    for node in section.findall(qn("w:footnotePr")):
+        section.remove(node)
+    if not restart_each_page:
+        return
+    properties = element("w:footnotePr")
+    child(properties, "w:numRestart", val="eachPage")
+    references = {qn("w:headerReference"), qn("w:footerReference")}
+    position = next((i for i, node in enumerate(section) if node.tag not in references), len(section))
+    section.insert(position, properties)

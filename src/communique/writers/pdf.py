@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from functools import cache
 from typing import Any, NamedTuple
 from xml.sax.saxutils import escape, quoteattr
@@ -23,7 +24,7 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, TableStyle
+from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, PageTemplate, TableStyle
 from reportlab.platypus import Image as RLImage
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
@@ -51,9 +52,11 @@ from communique.layout import (
     Spacer,
     Style,
     format_label,
+    mark_metrics,
 )
 from communique.writers import DEFAULT_PDF_PROFILE, PDF_PROFILES
 from communique.writers.pdf_marks import MarkedCanvas, artifact, mark
+from communique.writers.pdf_notes import NoteParagraph, NotesArea, NotesFlush, NotesFrame, per_page_labels
 from communique.writers.pdf_tags import STRUCTURE, Element, Marks, Notes, StructureBuilder, element_name, tag_for
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
@@ -109,14 +112,39 @@ def render_with_structure(layout: Layout, tagged: bool = True) -> Drawn:
 
 
 def _render(layout: Layout, tagged: bool) -> Drawn:
+    """The layout drawn; with per-page footnote numbering drawn again until
+    the labels agree with the pages the marks fell on (a label's width can
+    move a mark)."""
+    shown = {note.label: note.label for note in layout.notes}
+    for _ in range(4):
+        drawn, pages = _render_once(layout, tagged, shown)
+        if layout.note_numbering != "per-page":
+            break
+        again = per_page_labels([note.label for note in layout.notes], pages)
+        if again == shown:
+            break
+        shown = again
+    return drawn
+
+
+def _render_once(layout: Layout, tagged: bool, shown: dict[str, str]) -> tuple[Drawn, list[int]]:
+    """One layout pass; also the page each note's mark fell on, in note order."""
     register_pdf_fonts()
     styles = {name: _paragraph_style(style) for name, style in layout.styles.items()}
-    # Footnote marks link to their notes in the tagged file; the untagged one stays as it was.
-    tags = StructureBuilder(lang=layout.info.lang, notes=Notes.of(layout) if tagged else Notes())
+    # Footnote marks link to their notes (the link also tells the frame where a mark fell).
+    tags = StructureBuilder(lang=layout.info.lang, notes=Notes.of(layout, shown))
     # A hair of a spacer first (a zero one does not count): reportlab drops
     # the first paragraph's space before at the top of the page, Word and
     # LibreOffice keep it.
     story = [RLSpacer(1, 0.01), *_flowables(layout.body, layout, styles, 0.0, tags)]
+    notes = {}
+    for note in layout.notes:  # after the body in the structure tree, each a Note with its ID
+        note_id = tags.notes.by_label[note.label]
+        label = Run(shown[note.label], superscript=True, note=note.label)
+        paragraph = replace(note.paragraph, runs=(label, Run(" "), *note.paragraph.runs))
+        notes[note_id] = _paragraph(paragraph, layout, styles, 0.0, tags, note_id=note_id)
+    if notes:
+        story.append(NotesFlush())
     page = layout.page
     buffer = io.BytesIO()
     doc = BaseDocTemplate(
@@ -136,7 +164,7 @@ def _render(layout: Layout, tagged: bool) -> Drawn:
         initialFontName=face_name("serif", False, False),
         initialFontSize=12,
     )
-    frame = Frame(
+    frame = NotesFrame(
         page.margin_left,
         page.margin_bottom,
         page.frame_width + _TWIP_TOLERANCE,
@@ -147,7 +175,9 @@ def _render(layout: Layout, tagged: bool) -> Drawn:
         topPadding=0,
         bottomPadding=0,
     )
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+    area = NotesArea(notes, page.frame_width)
+    frame.area = area if notes else None
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPageEnd=lambda canv, _: area.draw(canv, frame))])
     doc.keepTogetherClass = KeepWithNextLines
 
     def decorate(canvas: Canvas, number: int, total: int) -> None:
@@ -159,7 +189,8 @@ def _render(layout: Layout, tagged: bool) -> Drawn:
         return canvas
 
     doc.build(story, canvasmaker=make_canvas)
-    return Drawn(buffer.getvalue(), tags.root, doc.page)
+    note_pages = [area.pages.get(tags.notes.by_label[n.label], 0) for n in layout.notes]
+    return Drawn(buffer.getvalue(), tags.root, doc.page), note_pages
 
 
 class _PagedCanvas(MarkedCanvas):
@@ -269,12 +300,14 @@ def _paragraph(
     label: str | None = None,
     hanging: float = 0.0,
     label_element: Element | None = None,
+    note_id: str = "",
 ) -> Flowable:
     """A paragraph bound to its structure element; a list item's first
-    paragraph draws the item's label, which `label_element` (`Lbl`) gets."""
+    paragraph draws the item's label, which `label_element` (`Lbl`) gets;
+    a footnote's paragraph is a `Note` with its `note_id`."""
     role, outline_level = layout.roles.get(block.style), layout.styles[block.style].outline_level
     lang = block.lang or ""
-    note_id = tags.notes.id_of(block)
+    note_id = note_id or tags.notes.id_of(block)
     tag = tag_for(element_name(block), role, outline_level)
     target = tags.new(tag, outline_level=outline_level, lang=lang, id=note_id)
     style = styles[block.style]
@@ -286,14 +319,19 @@ def _paragraph(
             firstLineIndent=0 if label is not None else style.firstLineIndent,
             bulletIndent=style.leftIndent + base_indent - hanging,
         )
-    markup = paragraph_markup(block.runs, layout.styles[block.style], references={} if note_id else tags.notes.by_label)
+    references = {} if note_id else tags.notes.by_label
+    markup = paragraph_markup(block.runs, layout.styles[block.style], references=references, shown=tags.notes.shown)
     if note_id:  # the place a footnote mark links to
         markup = f'<a name="{note_id}"/>{markup}'
     if label is not None and not markup:
         markup = "\u00a0"  # reportlab draws no label beside an empty paragraph
     if label:  # a <bullet> tag, not bulletText: reportlab draws bulletText raw, without markup or fallback fonts
         markup = f"<bullet>{_escape_label(label, layout.styles[block.style])}</bullet>{markup}"
-    flowable: Flowable = mark(RLParagraph(markup, style), target, label_element if label else None)
+    marks = tuple(references[run.note] for run in block.runs if run.note is not None and run.note in references)
+    paragraph = NoteParagraph(markup, style) if marks else RLParagraph(markup, style)
+    if marks:
+        paragraph.note_ids = marks
+    flowable: Flowable = mark(paragraph, target, label_element if label else None)
     if layout.styles[block.style].keep_together:
         flowable = KeepTogether([flowable])
     if block.keep_with_next:
@@ -515,18 +553,25 @@ def paragraph_markup(
     style: Style,
     fields: dict[str, str] | None = None,
     references: dict[str, str] | None = None,
+    shown: dict[str, str] | None = None,
 ) -> str:
     """reportlab paragraph markup for runs: escaped text, formatting tags,
     and fallback-font spans for characters the style's font lacks; a
-    superscript mark found in `references` (label → anchor) links there."""
+    footnote mark found in `references` (label → anchor) links there, shows
+    its `shown` label and is set at the size and rise Word gets too."""
     parts: list[str] = []
     for run in runs:
         text = (fields or {}).get(run.field, "") if run.field is not None else run.text
+        if run.note is not None:
+            text = (shown or {}).get(run.note, text)
         if text == "\n":
             parts.append("<br/>")
             continue
         body = _text_with_fallback(text, style, run)
-        if run.superscript:
+        if run.note is not None:
+            size, rise = mark_metrics(style.size)
+            body = f'<super size="{size:g}" rise="{rise:g}">{body}</super>'
+        elif run.superscript:
             body = f"<super>{body}</super>"
         if run.underline:
             body = f"<u>{body}</u>"
@@ -536,8 +581,8 @@ def paragraph_markup(
             body = f"<b>{body}</b>"
         if run.href:
             body = f"<a href={quoteattr(run.href)}>{body}</a>"
-        elif run.superscript and references and text.strip() in references:
-            body = f"<a href={quoteattr('#' + references[text.strip()])}>{body}</a>"
+        elif run.note is not None and references and run.note in references:
+            body = f"<a href={quoteattr('#' + references[run.note])}>{body}</a>"
         parts.append(body)
     return "".join(parts)
 

@@ -97,22 +97,27 @@ class Notes:
     footnote marks (superscript labels) that refer to them, so a mark in the
     text becomes a link to its note."""
 
-    ids: dict[int, str] = field(default_factory=dict)  # id() of a note paragraph → its ID
-    by_label: dict[str, str] = field(default_factory=dict)  # the note's label → its ID
+    ids: dict[int, str] = field(default_factory=dict)  # id() of a note paragraph in the body → its ID
+    by_label: dict[str, str] = field(default_factory=dict)  # a footnote's label → its ID
     descriptions: dict[str, str] = field(default_factory=dict)  # ID → the note's text, for the link
+    shown: dict[str, str] = field(default_factory=dict)  # a footnote's label → the label drawn
 
     @classmethod
-    def of(cls, layout: Layout) -> Notes:
-        notes = cls()
+    def of(cls, layout: Layout, shown: dict[str, str] | None = None) -> Notes:
+        """The layout's footnotes (`layout.notes`), then the notes no mark
+        refers to, printed after the text (paragraphs in a footnote role)."""
+        notes = cls(shown=dict(shown or {}))
+        for note in layout.notes:
+            note_id = f"note-{len(notes.descriptions) + 1}"
+            notes.by_label[note.label] = note_id
+            label = notes.shown.setdefault(note.label, note.label)
+            notes.descriptions[note_id] = _shorten(" ".join(f"{label} {note.paragraph.text()}".split()))
         for paragraph in walk_paragraphs(layout.body):
             if tag_for("paragraph", layout.roles.get(paragraph.style)) != STRUCTURE["role footnote"]:
                 continue
-            note_id = f"note-{len(notes.ids) + 1}"
+            note_id = f"note-{len(notes.descriptions) + 1}"
             notes.ids[id(paragraph)] = note_id
             notes.descriptions[note_id] = _shorten(" ".join(paragraph.text().split()))
-            first = paragraph.runs[0] if paragraph.runs else None
-            if first is not None and first.superscript and first.text.strip():
-                notes.by_label.setdefault(first.text.strip(), note_id)
         return notes
 
     def id_of(self, paragraph: Paragraph) -> str:
