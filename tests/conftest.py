@@ -31,10 +31,8 @@ def pdf_text(path: Path) -> str:
 
 
 def docx_text(path: Path) -> str:
-    import docx
-
-    document = docx.Document(str(path))
-    return "\n".join(p.text for p in document.paragraphs)
+    """A DOCX file's text: body, then footnotes (`docx_bytes_text`)."""
+    return docx_bytes_text(path.read_bytes())
 
 
 def pdf_bytes_text(data: bytes) -> str:
@@ -45,10 +43,26 @@ def pdf_bytes_text(data: bytes) -> str:
 
 
 def docx_bytes_text(data: bytes) -> str:
-    """A DOCX's paragraph text in memory, as python-docx reads it."""
-    import docx
+    """A DOCX's text in memory: the body's paragraphs as python-docx reads
+    them, then the footnotes' paragraphs (word/footnotes.xml), as Word shows
+    them at the page foot."""
+    import zipfile
 
-    return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    import docx
+    from lxml import etree
+
+    body = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        names = package.namelist()
+        notes = etree.fromstring(package.read("word/footnotes.xml")) if "word/footnotes.xml" in names else None
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    footnotes = [
+        "".join(t.text or "" for t in p.iter(f"{w}t"))
+        for note in (notes if notes is not None else ())
+        if note.get(f"{w}type") is None  # not Word's separators
+        for p in note.iter(f"{w}p")
+    ]
+    return "\n".join(body + footnotes)
 
 
 def squash(text: str) -> str:

@@ -137,12 +137,16 @@ def test_arbitrary_models_survive_json_and_render(document: Document) -> None:
 
 
 def _text_blocks(document: Document) -> list[str]:
+    """The text of every text block and footnote, marks left out."""
     out: list[str] = []
 
     def visit(blocks: tuple[object, ...]) -> None:
         for item in blocks:
             if isinstance(item, TextBlock | Footnote):
-                out.append(item.text())
+                # A footnote mark is Word's own number in the DOCX, not text:
+                # the text between marks is what must be there.
+                pieces = "".join("\0" if run.kind == "footnote_ref" else run.text for run in item.content)
+                out.extend(pieces.split("\0"))
             elif isinstance(item, ListBlock):
                 for entry in item.items:
                     visit(entry.blocks)

@@ -203,13 +203,19 @@ def may_hold_marks(flowable: Any) -> bool:
 
 def _collect(flowable: Any, found: list[str]) -> None:
     if isinstance(flowable, NoteParagraph):
-        lines = getattr(getattr(flowable, "blPara", None), "lines", ())
-        for line in lines:
-            for word in getattr(line, "words", ()):
-                for link in getattr(word, "link", None) or ():
-                    target = link[1] if isinstance(link, tuple) else getattr(link, "link", "")
-                    if isinstance(target, str) and target.startswith(NOTE_LINK):
-                        found.append(target[1:])
+        laid_out = getattr(flowable, "blPara", None)
+        lines = getattr(laid_out, "lines", ())
+        if getattr(laid_out, "kind", 1) == 0:
+            # One style throughout (a paragraph that is only a mark): reportlab
+            # keeps plain word lists, and the link on the paragraph's fragments.
+            words = [getattr(flowable, "frags", ())] if lines else []
+        else:
+            words = [getattr(line, "words", ()) for line in lines]
+        for word in (word for line_words in words for word in line_words):
+            for link in getattr(word, "link", None) or ():
+                target = link[1] if isinstance(link, tuple) else getattr(link, "link", "")
+                if isinstance(target, str) and target.startswith(NOTE_LINK):
+                    found.append(target[1:])
         return
     for child in _children(flowable):
         _collect(child, found)
