@@ -45,8 +45,9 @@ def open_docx(data: bytes) -> docx.document.Document:
 def test_every_paragraph_has_a_template_style_and_no_direct_formatting(rich_docx: bytes) -> None:
     word = open_docx(rich_docx)
     # a style, a list's numbering, a page make-up keep (layout.apply_keeps), and
-    # what stands for a spacer, a rule or a page break: spacing, a border, a page break
-    allowed = {"pStyle", "numPr", "keepNext", "spacing", "pBdr", "pageBreakBefore"}
+    # what stands for a spacer, a rule or a page break (spacing, a border, a page break)
+    # and a balanced title's measure
+    allowed = {"pStyle", "numPr", "keepNext", "spacing", "pBdr", "pageBreakBefore", "ind"}  # ind: a balanced title
     for paragraph in word.paragraphs:
         if not paragraph.text.strip():
             continue  # the footnote rule, shorter than a border can be

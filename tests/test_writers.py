@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from communique.model import Document, Meta, TextBlock, plain
 from communique.publish import Options, render_outputs
 from communique.render import find_template
-from tests.conftest import pdf_text, squash
+from tests.conftest import pdf_bytes_text, pdf_text, squash
 
 MARKUP = ["<b>", "&", "</para>", '<font color="red">', "&amp;", "{{ meta.title }}", "{% if x %}", "<img src=x>"]
 LOGO = Path(__file__).resolve().parents[1] / "docs" / "sample-page-1.png"
@@ -41,7 +41,8 @@ def test_every_word_reads_back_from_the_pdf(rich_document: Document, tmp_path: P
 def test_letters_of_our_languages_read_back_exactly(tmp_path: Path) -> None:
     document = Document(Meta(title=LETTERS, language="tr"), (TextBlock("paragraph", plain(LETTERS)),))
     pdf, docx_path = publish(document, tmp_path)
-    assert squash(pdf_text(pdf)).count(LETTERS) == 2  # the title and the paragraph
+    # -raw: pdftotext's layout analysis runs a centred line of one-letter words together
+    assert squash(pdf_bytes_text(pdf.read_bytes())).count(LETTERS) == 2  # the title and the paragraph
     assert [p.text for p in docx.Document(str(docx_path)).paragraphs].count(LETTERS) == 2
 
 

@@ -26,6 +26,7 @@ from babel.dates import format_date as babel_format_date
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from communique.composition import balance_titles
 from communique.errors import CommuniqueError
 from communique.layout import Layout, parse_layout
 from communique.model import Block, Content, Document, Footnote, Inline, ListBlock, TextBlock, meta_to_dict
@@ -50,7 +51,7 @@ def render_layout(document: Document, template: Template, *, logo: Path | None =
     xml = render_xml(document, template, logo=logo)
     allowed = (*template.folders, *((logo,) if logo else ()))
     layout = parse_layout(xml, sources=template.sources(), base_dir=template.folder, image_dirs=allowed)
-    return replace(layout, roles=template.roles)
+    return balance_titles(replace(layout, roles=template.roles))
 
 
 def render_xml(document: Document, template: Template, *, logo: Path | None = None) -> str:

@@ -344,6 +344,10 @@ class _DocxBuilder:
             ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.numbering_reference(num_id, depth))
         if block.keep_with_next and not self.layout.styles[block.style].keep_with_next:
             ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.element("w:keepNext"))
+        if block.narrow:  # a balanced title: the PDF's narrower measure, so the same lines
+            left, right = block.narrowed(self.layout.styles[block.style])
+            indent = ooxml.indentation(left, right, self.layout.styles[block.style].first_line)
+            ooxml.set_ordered(paragraph._p.get_or_add_pPr(), indent)
         for run in block.runs:
             self._run(paragraph, run, block.lang)
         self._placed(container, paragraph, _Spacing.of(self.layout.styles[block.style]))
