@@ -12,7 +12,8 @@ continued"). What lies between paragraphs is no paragraph of its own: a
 spacer becomes space before (or after) its neighbour, a rule the neighbour's
 border, a page break its neighbour's page-break-before, written as the
 paragraph's direct spacing, border and tabs (see `_Flow`), so an editor
-meets no empty paragraphs. python-docx's default template is trimmed of
+meets no empty paragraph for them (but the footnote rule, shorter than a
+border can be, and the one Word needs between two tables). python-docx's default template is trimmed of
 what the document does not use (styles, theme, fonts, settings). The ZIP is
 written with fixed times, so the same input gives the same bytes.
 """
