@@ -50,7 +50,8 @@ def _blocks(blocks: tuple[LayoutBlock, ...], depth: int) -> list[str]:
     for block in blocks:
         if isinstance(block, Paragraph):
             lang = f" lang={block.lang}" if block.lang else ""
-            out.append(f"{pad}p {block.style}{lang}: {_runs(block.runs)}")
+            narrow = f" narrow={_pt(block.narrow)}" if block.narrow else ""
+            out.append(f"{pad}p {block.style}{lang}{narrow}: {_runs(block.runs)}")
         elif isinstance(block, Row):
             parts = " | ".join(_runs(part) for part in block.parts())
             out.append(f"{pad}row {block.style}: {parts}")

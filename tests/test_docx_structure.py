@@ -5,19 +5,24 @@ core properties, and nothing left over from python-docx's template."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import replace
+from pathlib import Path
 
 import docx
 import pytest
 from docx.oxml.ns import qn
+from lxml import etree
 
+from communique.layout import parse_layout
 from communique.model import Document, ListBlock, ListItem, Meta, TextBlock, plain
-from communique.readers import plaintext
+from communique.publish import Options, render_outputs
+from communique.readers import markdown, plaintext
 from communique.render import find_template, render_layout
 from communique.writers import docx as docx_writer
 
-from .conftest import SAMPLE
+from .conftest import REPO, SAMPLE
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -39,9 +44,13 @@ def open_docx(data: bytes) -> docx.document.Document:
 
 def test_every_paragraph_has_a_template_style_and_no_direct_formatting(rich_docx: bytes) -> None:
     word = open_docx(rich_docx)
-    # a style, a list's numbering, and a page make-up keep (layout.apply_keeps)
-    allowed = {"pStyle", "numPr", "keepNext"}
+    # a style, a list's numbering, a page make-up keep (layout.apply_keeps), and
+    # what stands for a spacer, a rule or a page break (spacing, a border, a page break)
+    # and a balanced title's measure
+    allowed = {"pStyle", "numPr", "keepNext", "spacing", "pBdr", "pageBreakBefore", "ind"}  # ind: a balanced title
     for paragraph in word.paragraphs:
+        if not paragraph.text.strip():
+            continue  # the footnote rule, shorter than a border can be
         ppr = paragraph._p.pPr
         assert ppr is not None and ppr.pStyle is not None, paragraph.text
         extra = {child.tag.split("}")[1] for child in ppr} - allowed
@@ -53,6 +62,89 @@ def test_every_paragraph_has_a_template_style_and_no_direct_formatting(rich_docx
                 paragraph.text,
                 kinds,
             )  # a character style is a style
+
+
+def _paragraph_styles(data: bytes) -> dict[str, str]:
+    """styles.xml's paragraph styles: id → name."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        styles = etree.fromstring(package.read("word/styles.xml"))
+    return {
+        s.get(qn("w:styleId")): s.find(qn("w:name")).get(qn("w:val"))
+        for s in styles.iter(qn("w:style"))
+        if s.get(qn("w:type")) == "paragraph"
+    }
+
+
+def _used_styles(data: bytes) -> set[str]:
+    """The paragraph style ids the body, headers and footers use."""
+    used: set[str] = set()
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        for name in package.namelist():
+            if name == "word/document.xml" or name.startswith(("word/header", "word/footer")):
+                used |= {node.get(qn("w:val")) for node in etree.fromstring(package.read(name)).iter(qn("w:pStyle"))}
+    return used
+
+
+@pytest.mark.parametrize("example", sorted((REPO / "examples").glob("*.md")), ids=lambda p: p.stem)
+def test_the_style_gallery_holds_only_the_documents_own_styles(example: Path) -> None:
+    """Word's style list shows the template's names, each used; spacers,
+    rules and page breaks are no styles and no empty paragraphs."""
+    document = markdown.read(example.read_bytes(), str(example))
+    data = render_outputs(document, Options(formats=("docx",)))["docx"]
+    styles = _paragraph_styles(data)
+    for name in styles.values():
+        assert not re.search(r"\dpt\b|Spacer|Rule|Page break", name), name
+    unused = {styles[i] for i in set(styles) - _used_styles(data)} - {"Normal"}
+    assert not unused
+    body = open_docx(data).element.body
+    empty = [
+        p
+        for p in body.iterchildren(qn("w:p"))  # top level: a table's empty cell must hold a paragraph
+        if not "".join(p.itertext()).strip() and p.find(f".//{qn('w:drawing')}") is None
+    ]
+    between_tables = [p for p in empty if _is_table(p.getprevious()) and _is_table(p.getnext())]
+    assert empty == between_tables  # Word joins two tables with nothing between them
+
+
+def _is_table(node: etree._Element | None) -> bool:
+    return node is not None and node.tag == qn("w:tbl")
+
+
+def test_rules_are_borders_and_spacers_space(tmp_path: Path) -> None:
+    """A rule after a paragraph is its bottom border, after a table the next
+    paragraph's top border; a spacer adds to the next paragraph's space
+    before; a page break is the next paragraph's page-break-before."""
+    layout = parse_layout(
+        '<document margins="25mm"><styles><style name="Body" space-before="3pt" space-after="6pt"/></styles>'
+        '<header><p style="Body">Head</p><rule thickness="1pt" space-before="2pt" space-after="0pt"/></header>'
+        '<body><p style="Body">One</p><rule thickness="0.5pt" space-before="4pt" space-after="8pt"/>'
+        '<spacer height="10pt"/><p style="Body">Two</p><grid columns="2"><cell><p style="Body">a</p></cell>'
+        '<cell><p style="Body">b</p></cell></grid><rule thickness="1.5pt" space-before="5pt" space-after="5pt"/>'
+        '<p style="Body">Three</p><page-break/><p style="Body">Four</p><spacer height="7pt"/></body></document>'
+    )
+    word = open_docx(docx_writer.write(layout))
+    by_text = {p.text: p._p.pPr for p in word.paragraphs}
+    assert set(by_text) == {"One", "Two", "Three", "Four"}
+
+    def side(text: str, name: str) -> dict[str, str]:
+        node = by_text[text].find(f"{qn('w:pBdr')}/{qn('w:' + name)}")
+        assert node is not None, (text, name)
+        return {key.split("}")[1]: value for key, value in node.attrib.items()}
+
+    def spacing(text: str) -> tuple[str, str]:
+        node = by_text[text].find(qn("w:spacing"))
+        return node.get(qn("w:before")), node.get(qn("w:after"))
+
+    assert side("One", "bottom") == {"val": "single", "sz": "4", "space": "6", "color": "000000"}
+    assert spacing("One") == ("60", "160")  # space after: the rule's
+    assert spacing("Two") == ("260", "120")  # 3 pt of its own and the spacer's 10 pt
+    assert side("Three", "top")["sz"] == "12" and spacing("Three")[0] == "100"  # the rule above the text
+    assert by_text["Four"].find(qn("w:pageBreakBefore")) is not None
+    assert spacing("Four") == ("60", "260")  # the last spacer, after the last paragraph
+    header = word.sections[0].header.paragraphs
+    assert [p.text for p in header] == ["Head"]
+    assert header[0]._p.pPr.find(f"{qn('w:pBdr')}/{qn('w:bottom')}") is not None
+    assert set(_paragraph_styles(docx_writer.write(layout)).values()) == {"Normal", "Body"}
 
 
 def test_list_continuation_is_a_derived_style(rich_document: Document) -> None:

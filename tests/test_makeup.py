@@ -14,13 +14,14 @@ import docx
 import pytest
 from docx.oxml.ns import qn
 
-from communique import layout
+from communique import layout, readers
 from communique.composition import bind_spaces, unbind_spaces
 from communique.model import Document, ListBlock, ListItem, Meta, TextBlock, plain
 from communique.publish import Options, render_outputs
 from communique.readers import docxfile
 from communique.render import find_template, render_layout
 
+from .conftest import REPO, corpus_files, long_document
 from .test_parity import _parity
 
 INTRODUCTION = "The Council instructs the relevant ministries to:"
@@ -225,3 +226,68 @@ def test_keeps_break_pages_alike_in_both_files(seed: int, tmp_path: Path) -> Non
     ours, office = (_page_lines(tmp_path / "work" / side / f"long-{seed}.pdf") for side in ("ours", "office"))
     assert [page[0] for page in ours] == [page[0] for page in office]  # every page starts with the same line
     assert not _stranded(tmp_path / "work" / "ours" / f"long-{seed}.pdf")
+
+
+def _page_starts_and_ends(document: Document, tmp_path: Path) -> tuple[list[str], list[str]]:
+    """Each page's first and last line in our PDF (pdftotext), page numbers
+    and running headers left out."""
+    pdf = tmp_path / "doc.pdf"
+    pdf.write_bytes(render_outputs(document, Options(formats=("pdf",)))["pdf"])
+    running = {document.meta.symbol or "", document.meta.reference or ""} - {""}
+    pages = [[line for line in page if line not in running] for page in _page_lines(pdf)]
+    pages = [page for page in pages if page]
+    return [page[0] for page in pages], [page[-1] for page in pages]
+
+
+def _makeup_sources() -> list[Path]:
+    return [*corpus_files(), *sorted((REPO / "examples").glob("*.md"))]
+
+
+def _signature_lines(document: Document) -> set[str]:
+    """The text of the document's signature blocks and signatories, line by line."""
+    lines = {
+        line.strip()
+        for block in document.blocks
+        if isinstance(block, TextBlock) and block.kind in ("signature", "closing_formula")
+        for line in block.text().splitlines()
+    }
+    for signer in document.meta.signatories:
+        lines |= {signer.name, signer.title or "", signer.organisation or ""}
+    return lines - {""}
+
+
+@pytest.mark.parametrize("source", [*_makeup_sources(), None], ids=lambda p: p.name if p else "long-document")
+def test_no_page_ends_with_an_introduction_or_opens_with_a_signature(source: Path | None, tmp_path: Path) -> None:
+    """Over the public corpus, the examples and a long document: no page
+    ends with a line ending in ":", no page after the first opens with a
+    signature or a closing formula (they keep with the last paragraph)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed")
+    document = long_document() if source is None else readers.read(source)
+    firsts, lasts = _page_starts_and_ends(document, tmp_path)
+    assert not [line for line in lasts[:-1] if line.rstrip('"»”’)').endswith(":")]
+    signatures = _signature_lines(document)
+    assert not [line for line in firsts[1:] if line in signatures]
+
+
+def test_the_meeting_block_and_signatures_keep_with_the_last_paragraph() -> None:
+    """The layout flags: the last operative paragraph keeps with the meeting
+    line (UN resolution), the last paragraph with a closing formula and the
+    closing formula with the signature."""
+    resolution = readers.read(REPO / "examples" / "resolution-un-general-assembly.md")
+    body = render_layout(resolution, find_template("resolution")).body
+    meeting = next(i for i, b in enumerate(body) if isinstance(b, layout.Paragraph) and b.style == "Meeting")
+    last_list = body[meeting - 1]
+    assert isinstance(last_list, layout.List)
+    assert last_list.items[-1].blocks[-1].keep_with_next  # type: ignore[union-attr]
+    letter = Document(
+        Meta(title="Letter", language="en"),
+        (
+            TextBlock("paragraph", plain(FILLER)),
+            TextBlock("closing_formula", plain("Respectfully,")),
+            TextBlock("signature", plain("The Minister")),
+        ),
+    )
+    paragraphs = list(layout.walk_paragraphs(render_layout(letter, find_template("statement")).body))
+    texts = {p.text(): p.keep_with_next for p in paragraphs}
+    assert texts[FILLER] and texts["Respectfully,"]

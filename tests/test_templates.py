@@ -192,9 +192,9 @@ def test_letter_row_puts_number_left_and_date_right(tmp_path: Path) -> None:
     assert line.rstrip().endswith("11.03.2024") and ": E-12345678-010.06-4567" in line
     with zipfile.ZipFile(io.BytesIO(outputs["docx"])) as package:
         body = package.read("word/document.xml").decode("utf-8")
-        styles = package.read("word/styles.xml").decode("utf-8")
+        footers = "".join(package.read(n).decode("utf-8") for n in package.namelist() if n.startswith("word/footer"))
     assert '<w:tblBorders><w:top w:val="nil"/>' in body  # the Sayı/Konu grid: a table without borders
-    assert '<w:tab w:val="right"' in styles  # the contact rows: right tab stops
+    assert '<w:tab w:val="right"' in footers  # the contact rows: right tab stops on the paragraph
 
 
 def test_resolution_sets_opening_words_in_italics_and_the_symbol_from_page_two() -> None:

@@ -15,7 +15,7 @@ from docx.oxml.ns import qn
 from communique.model import Document, Meta, TextBlock, plain
 from communique.publish import Options, render_outputs
 from communique.render import find_template
-from tests.conftest import pdf_text, squash
+from tests.conftest import pdf_bytes_text, pdf_text, squash
 
 MARKUP = ["<b>", "&", "</para>", '<font color="red">', "&amp;", "{{ meta.title }}", "{% if x %}", "<img src=x>"]
 LOGO = Path(__file__).resolve().parents[1] / "docs" / "sample-page-1.png"
@@ -41,7 +41,8 @@ def test_every_word_reads_back_from_the_pdf(rich_document: Document, tmp_path: P
 def test_letters_of_our_languages_read_back_exactly(tmp_path: Path) -> None:
     document = Document(Meta(title=LETTERS, language="tr"), (TextBlock("paragraph", plain(LETTERS)),))
     pdf, docx_path = publish(document, tmp_path)
-    assert squash(pdf_text(pdf)).count(LETTERS) == 2  # the title and the paragraph
+    # -raw: pdftotext's layout analysis runs a centred line of one-letter words together
+    assert squash(pdf_bytes_text(pdf.read_bytes())).count(LETTERS) == 2  # the title and the paragraph
     assert [p.text for p in docx.Document(str(docx_path)).paragraphs].count(LETTERS) == 2
 
 
@@ -147,7 +148,7 @@ def test_header_images_rules_and_page_fields_reach_both_files(tmp_path: Path) ->
     assert text.count("Footer line") == 2
     header = docx.Document(io.BytesIO(docx_writer.write(layout))).sections[0].header
     assert header._element.findall(f".//{qn('w:drawing')}")
-    assert any(p.style.name.startswith("Rule") for p in header.paragraphs)
+    assert any(p._p.find(f".//{qn('w:pBdr')}") is not None for p in header.paragraphs)  # the rule, a border
     instructions = " ".join(t.text for t in header._element.iter(qn("w:instrText")))
     assert "PAGE" in instructions and "NUMPAGES" in instructions
 
@@ -163,8 +164,8 @@ def test_a_short_rule_is_as_wide_in_both_files(tmp_path: Path) -> None:
         '<p style="Body">Text.</p><rule width="45mm" thickness="0.5pt"/><p style="Body">Note.</p></body></document>'
     )
     word = docx.Document(io.BytesIO(docx_writer.write(layout)))
-    rule = next(p for p in word.paragraphs if p.style.name.startswith("Rule"))
-    right = rule.style.paragraph_format.right_indent
+    rule = next(p for p in word.paragraphs if p._p.find(f".//{qn('w:pBdr')}") is not None)
+    right = rule.paragraph_format.right_indent
     assert right is not None and abs(right.pt - (layout.page.frame_width - length("45mm"))) < 0.1
     from reportlab.platypus.flowables import HRFlowable  # the width the PDF writer asks reportlab for
 

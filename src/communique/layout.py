@@ -142,13 +142,24 @@ class Run:
 @dataclass(frozen=True)
 class Paragraph:
     """A paragraph; `keep_with_next` keeps it on the page of the block after
-    it whatever its style says (set by `apply_keeps`)."""
+    it whatever its style says (set by `apply_keeps`); `narrow` shortens its
+    lines by that many points, half at each side when it is centred, else
+    at the side it is not aligned to (a title balanced over its lines,
+    `composition.balance_titles`)."""
 
     style: str
     runs: tuple[Run, ...]
     line: int = 0
     lang: str | None = None
     keep_with_next: bool = False
+    narrow: float = 0.0
+
+    def narrowed(self, style: Style) -> tuple[float, float]:
+        """The left and right indents of this paragraph's lines."""
+        if not self.narrow:
+            return style.indent_left, style.indent_right
+        left = {"center": self.narrow / 2, "right": self.narrow}.get(style.align, 0.0)
+        return style.indent_left + left, style.indent_right + self.narrow - left
 
     def text(self) -> str:
         return "".join(run.text for run in self.runs if run.field is None)

@@ -26,6 +26,7 @@ from babel.dates import format_date as babel_format_date
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from communique.composition import balance_titles
 from communique.errors import CommuniqueError
 from communique.layout import Layout, parse_layout
 from communique.model import Block, Content, Document, Footnote, Inline, ListBlock, TextBlock, meta_to_dict
@@ -50,7 +51,7 @@ def render_layout(document: Document, template: Template, *, logo: Path | None =
     xml = render_xml(document, template, logo=logo)
     allowed = (*template.folders, *((logo,) if logo else ()))
     layout = parse_layout(xml, sources=template.sources(), base_dir=template.folder, image_dirs=allowed)
-    return replace(layout, roles=template.roles)
+    return balance_titles(replace(layout, roles=template.roles))
 
 
 def render_xml(document: Document, template: Template, *, logo: Path | None = None) -> str:
@@ -290,15 +291,27 @@ def unreferenced_footnotes(blocks: tuple[Block, ...]) -> list[str]:
     return [b.label for b in blocks if isinstance(b, Footnote) and b.label not in referenced]
 
 
-def list_numbering(block: ListBlock) -> dict[str, str | int]:
+# Bullets that are Markdown's syntax (and a typist's stand-in), not a choice of
+# mark: the template's bullet ("•") takes their place.
+_PLAIN_BULLETS = ("-", "*", "+")
+
+
+def list_numbering(block: ListBlock, depth: int = 0) -> dict[str, str | int]:
     """The list's own numbering (the model's, as its labels are written) as
     layout attributes: "1. §" → decimal, label "%1. §"; "–" → bullet "–".
-    Empty where the labels follow no sequence a numbering reproduces."""
+    Empty where the labels follow no sequence a numbering reproduces, and
+    where the source states no label of its own: a hyphen, asterisk or plus
+    bullet, or a nested list numbered "1." or "1)" from one (Markdown
+    numbers every list so), which takes the template's label for its depth:
+    1. → (a) → (i) → a. → i. in the UN form."""
     numbering = block.numbering
     if numbering is None:
         return {}
     if numbering.format == "bullet":
-        return {"format": "bullet", "bullet": numbering.prefix}
+        return {} if numbering.prefix in _PLAIN_BULLETS else {"format": "bullet", "bullet": numbering.prefix}
+    unstated = numbering.format == "decimal" and not numbering.prefix and numbering.suffix in (".", ")")
+    if depth > 0 and unstated and numbering.start == 1:
+        return {}
     label = f"{numbering.prefix}%1{numbering.suffix}"
     return {"format": numbering.format, "label": label, "start": numbering.start}
 

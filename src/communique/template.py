@@ -7,6 +7,7 @@ A template is a folder holding `template.yaml` and `document.xml.j2`:
     kinds: [letter, circular]          # the document kinds it serves
     extends: official-letter           # a user's template: the bundled one it builds on
     page: {size: A4, margins: 15mm 15mm 15mm 15mm}
+    justify: false                     # ragged right: justified styles set flush left (default true)
     styles:                            # ONE table: each paragraph style, its role and its looks
       Body: {role: paragraph, font: serif, size: 12pt, leading: 14pt, align: justify}
       Operative: {role: paragraph, use: item, ...}
@@ -85,6 +86,7 @@ class Template:
     list_styles: dict[str, dict[str, str]] = field(default_factory=dict)
     footnotes: dict[str, str] = field(default_factory=dict)  # `numbering`: continuous or per-page
     parent: Template | None = None
+    justify: bool = True  # False: ragged right, for text that justified without hyphenation sets loose
 
     @property
     def entry(self) -> Path:
@@ -138,11 +140,15 @@ class Template:
         return out
 
     def style_sheet(self) -> list[dict[str, str]]:
-        """The `<styles>` content: each style's layout attributes, role and use left out."""
-        return [
-            {"name": name, **{k: v for k, v in spec.items() if k not in ("role", "use")}}
-            for name, spec in self.styles.items()
-        ]
+        """The `<styles>` content: each style's layout attributes, role and use
+        left out; with `justify: false`, justified styles flush left."""
+        sheet = []
+        for name, spec in self.styles.items():
+            attrs = {k: v for k, v in spec.items() if k not in ("role", "use")}
+            if not self.justify and attrs.get("align") == "justify":
+                attrs["align"] = "left"
+            sheet.append({"name": name, **attrs})
+        return sheet
 
     def list_style_sheet(self) -> list[dict[str, str]]:
         return [
@@ -248,6 +254,9 @@ def load_template(folder: Path) -> Template:
         raise CommuniqueError(
             "footnotes: expected {numbering: continuous} or {numbering: per-page}", file=str(config_path)
         )
+    justify = config.get("justify", parent.justify if parent else True)
+    if not isinstance(justify, bool):
+        raise CommuniqueError(f"justify: {justify!r} is not true or false", file=str(config_path))
     return Template(
         name=str(config.get("name", folder.name)),
         description=str(config.get("description", parent.description if parent else "")),
@@ -258,6 +267,7 @@ def load_template(folder: Path) -> Template:
         list_styles=list_styles,
         footnotes=footnotes,
         parent=parent,
+        justify=justify,
     )
 
 

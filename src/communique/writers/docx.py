@@ -9,18 +9,21 @@ Footnotes are Word footnotes (word/footnotes.xml with Word's separators),
 their marks `w:footnoteReference` runs in the "footnote reference"
 character style, their text in the "footnote text" paragraph style, based
 on the template's footnote style; a mark has the size and rise the PDF
-draws. Paragraphs carry no direct formatting beyond inline emphasis: what varies
-per paragraph (a list item's later paragraphs, spacer heights, rules) gets
-a derived style based on the template's ("Operative continued", "Spacer
-6pt"), so a Word user sees a named style everywhere and a reader can map
-every paragraph back to its role. python-docx's default template is trimmed
-of what the document does not use (styles, theme, fonts, settings). The ZIP
-is written with fixed times, so the same input gives the same bytes.
+draws. Only the styles the document uses are written, so Word's style gallery
+shows the template's own names (Title, Recital, Operative…) and nothing
+else; a list item's later paragraphs get a derived style ("Operative
+continued"). What lies between paragraphs is no paragraph of its own: a
+spacer becomes space before (or after) its neighbour, a rule the neighbour's
+border, a page break its neighbour's page-break-before, written as the
+paragraph's direct spacing, border and tabs (see `_Flow`), so an editor
+meets no empty paragraph for them (but a short rule, shorter than a border
+can be, and the one Word needs between two tables). python-docx's default
+template is trimmed of what the document does not use (styles, theme, fonts, settings). The ZIP is
+written with fixed times, so the same input gives the same bytes.
 """
 
 from __future__ import annotations
 
-import copy
 import io
 import zipfile
 from collections.abc import Iterator
@@ -38,7 +41,6 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
 from docx.oxml.ns import qn
-from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Pt, Twips
 from docx.table import Table as WordTable
 from docx.text.paragraph import Paragraph as WordParagraph
@@ -67,8 +69,10 @@ from communique.writers import ooxml
 _ALIGN = {"left": "left", "center": "center", "right": "right", "justify": "both"}
 # Styles python-docx's default template must keep: the defaults Word relies on.
 _KEEP_STYLES = {"Normal", "Default Paragraph Font", "Normal Table", "No List"}
-# Auxiliary styles for blocks that are not text paragraphs.
-FIGURE_STYLE, SPACER_STYLE, RULE_STYLE, PAGE_BREAK_STYLE = "Figure", "Spacer", "Rule", "Page break"
+# The style of a paragraph holding an image.
+FIGURE_STYLE = "Figure"
+# Word's border spacing (w:space) is whole points, at most 31.
+_MAX_BORDER_SPACE = 31
 CHARACTER_STYLES = {"opening": "Opening words", "decor": "Template text"}
 CONTINUED = "continued"  # "Operative continued 2": a later paragraph of a level-2 list item
 # Word's built-in footnote styles: (name, style id).
@@ -125,8 +129,8 @@ class _DocxBuilder:
         self.doc: WordDocument = docx.Document(io.BytesIO(_base_package()))
         self.numbering = self.doc.part.numbering_part.element
         self.word_lists: list[_WordList] = []
-        self.derived: set[str] = set()  # derived style names made so far
-        self.style_ids: dict[str, str | None] = {}  # style name → its id (None: the default style)
+        self.derived: set[str] = set()  # style names written so far
+        self.flows: dict[int, _Flow] = {}  # id of a container being written → its flow
         # The document's main font: Word's default, and that of the auxiliary styles.
         self.first_font = next(iter(layout.styles.values())).font if layout.styles else "serif"
         # Footnotes: Word numbers them 1, 2, … itself unless the labels say otherwise ("*", "a").
@@ -140,7 +144,7 @@ class _DocxBuilder:
         body = self.doc.element.body
         for paragraph in list(body.iterchildren(qn("w:p"))):
             body.remove(paragraph)
-        self._blocks(self.layout.body, self.doc, base_indent=0.0)
+        self._write(self.layout.body, self.doc)
         self._margins()
         self._numbering_part()
         self._properties()
@@ -182,31 +186,7 @@ class _DocxBuilder:
 
     # -- styles
 
-    def _add_paragraph(self, container: _Container, style: str) -> WordParagraph:
-        """A new paragraph in `style`. python-docx searches the style sheet
-        for the name at every paragraph; the id is looked up once here."""
-        paragraph = container.add_paragraph()
-        if style not in self.style_ids:
-            self.style_ids[style] = self.doc.part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)  # type: ignore[no-untyped-call]
-        paragraph._p.style = self.style_ids[style]
-        return paragraph
-
     def _styles(self) -> None:
-        """The style sheet: made once per process for each set of styles and
-        language (a batch publishes thousands of documents with a few
-        templates), then copied into each document."""
-        part = self.doc.part._styles_part
-        key = (tuple(self.layout.styles.values()), self.layout.info.lang, self.first_font)
-        made = _STYLE_SHEETS.get(key)
-        if made is None:
-            self._make_styles()
-            if len(_STYLE_SHEETS) >= 64:
-                _STYLE_SHEETS.clear()
-            _STYLE_SHEETS[key] = copy.deepcopy(part.element)
-        else:
-            part._element = copy.deepcopy(made)
-
-    def _make_styles(self) -> None:
         lang = self.layout.info.lang
         defaults = self.doc.styles.element.find(qn("w:docDefaults"))
         assert defaults is not None
@@ -219,14 +199,6 @@ class _DocxBuilder:
         ppr = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
         assert ppr is not None
         ooxml.set_ordered(ppr, ooxml.element("w:spacing", before="0", after="0", line="240", lineRule="auto"))
-        for style in self.layout.styles.values():
-            self._paragraph_style(style)
-        self._paragraph_style(Style(name=SPACER_STYLE, font=self.first_font, size=1, leading=1))
-        self._paragraph_style(Style(name=RULE_STYLE, font=self.first_font, size=1, leading=1))
-        figure = Style(name=FIGURE_STYLE, font=self.first_font, size=12, leading=12, align="center")
-        figure_ppr = self._paragraph_style(figure)
-        # At least one line, as tall as the picture: an exact line height would crop it.
-        ooxml.set_ordered(figure_ppr, _at_least_one_line())
 
     def _paragraph_style(self, style: Style, based_on: str | None = None) -> etree._Element:
         """A Word paragraph style carrying every property of `style` (a
@@ -264,13 +236,22 @@ class _DocxBuilder:
         ooxml.set_ordered(rpr, ooxml.language(self.layout.info.lang))
         return ppr
 
+    def _use_style(self, name: str) -> str:
+        """The template's style `name`, written into the package on first use:
+        styles no paragraph uses stay out of Word's gallery."""
+        if name not in self.derived:
+            self.derived.add(name)
+            self._paragraph_style(self.layout.styles[name])
+        return name
+
     def _derived_style(self, name: str, base: str, **changes: object) -> tuple[str, etree._Element | None]:
-        """The name of a style derived from `base` with some properties
-        changed, made on first use; its w:pPr on creation (else None)."""
+        """The name of a style derived from the template's `base` with some
+        properties changed, made on first use; its w:pPr on creation (else None)."""
         if name in self.derived:
             return name, None
+        self._use_style(base)
         self.derived.add(name)
-        source = self.layout.styles.get(base) or Style(name=base, font=self.first_font, size=1, leading=1)
+        source = self.layout.styles[base]
         return name, self._paragraph_style(replace(source, name=name, **changes), based_on=base)  # type: ignore[arg-type]
 
     def _continued_style(self, base: str, depth: int, indent: float) -> str:
@@ -280,37 +261,36 @@ class _DocxBuilder:
         style = self.layout.styles[base]
         return self._derived_style(name, base, indent_left=style.indent_left + indent)[0]
 
-    def _spacer_style(self, height: float) -> str:
-        return self._derived_style(f"{SPACER_STYLE} {height:g}pt", SPACER_STYLE, leading=height)[0]
-
-    def _rule_style(self, rule: Rule) -> str:
-        # No commas: Word reads a comma in a style name as an alias separator.
-        name = f"{RULE_STYLE} {rule.thickness:g}pt ({rule.space_before:g}pt above {rule.space_after:g}pt below)"
-        short = rule.width is not None and rule.width < self.layout.page.frame_width
-        if short:
-            name += f" {rule.width:g}pt wide"
-        if rule.color != "#000000":
-            name += f" {rule.color}"
-        right = self.layout.page.frame_width - rule.width if short and rule.width is not None else 0.0
-        name, ppr = self._derived_style(
-            name,
-            RULE_STYLE,
-            leading=rule.thickness,
-            space_before=rule.space_before,
-            space_after=rule.space_after,
-            indent_right=right,
-        )
-        if ppr is not None:
-            ooxml.set_ordered(ppr, ooxml.bottom_border(rule.thickness, rule.color))
-        return name
-
-    def _page_break_style(self) -> str:
-        name, ppr = self._derived_style(PAGE_BREAK_STYLE, SPACER_STYLE)
-        if ppr is not None:
-            ooxml.set_ordered(ppr, ooxml.element("w:pageBreakBefore"))
+    def _figure_style(self, align: str) -> str:
+        """The style of a paragraph holding a picture: "Figure" (centred) or
+        "Figure left"/"Figure right"; its line is at least one line and as
+        tall as the picture, never an exact height that would crop it."""
+        name = FIGURE_STYLE if align == "center" else f"{FIGURE_STYLE} {align}"
+        if name not in self.derived:
+            self.derived.add(name)
+            figure = Style(name=name, font=self.first_font, size=12, leading=12, align=align)  # type: ignore[arg-type]
+            ooxml.set_ordered(self._paragraph_style(figure), _FIGURE_SPACING.element())
         return name
 
     # -- blocks
+
+    def _flow(self, container: _Container) -> _Flow:
+        """The paragraph flow of a container (body, header, footer, cell)."""
+        key = id(container)
+        if key not in self.flows:
+            self.flows[key] = _Flow()
+        return self.flows[key]
+
+    def _write(self, blocks: tuple[LayoutBlock, ...], container: _Container) -> None:
+        """Write a container's blocks and settle what its last spacer, rule or
+        page break left for a paragraph that never came."""
+        self._blocks(blocks, container, 0.0)
+        self._flow(container).settle(container)
+        del self.flows[id(container)]
+
+    def _placed(self, container: _Container, paragraph: WordParagraph, spacing: _Spacing) -> None:
+        """A paragraph was written: it takes what is pending before it."""
+        self._flow(container).place(paragraph._p, spacing)
 
     def _blocks(
         self,
@@ -332,14 +312,7 @@ class _DocxBuilder:
             elif isinstance(block, Grid):
                 self._grid(block, container, base_indent)
             elif isinstance(block, Image):
-                style = FIGURE_STYLE
-                if block.align != "center":
-                    style, ppr = self._derived_style(
-                        f"{FIGURE_STYLE} {block.align}", FIGURE_STYLE, size=12, leading=12, align=block.align
-                    )
-                    if ppr is not None:  # at least one line, as tall as the picture (see _styles)
-                        ooxml.set_ordered(ppr, _at_least_one_line())
-                paragraph = self._add_paragraph(container, style)
+                paragraph = container.add_paragraph(style=self._figure_style(block.align))
                 shape = paragraph.add_run().add_picture(
                     str(block.src),
                     width=Pt(block.width) if block.width else None,
@@ -348,69 +321,92 @@ class _DocxBuilder:
                 alt = self.layout.alt_text(block)  # the same as the PDF's Figure
                 if alt:
                     shape._inline.docPr.set("descr", alt)
+                self._placed(container, paragraph, _FIGURE_SPACING)
             elif isinstance(block, Rule):
-                self._add_paragraph(container, self._rule_style(block))
+                short = block.width is not None and block.width < self.layout.page.frame_width - 0.5
+                if short:
+                    self._short_rule(block, container)
+                else:
+                    self._flow(container).rule(block, container)
             elif isinstance(block, Spacer):
-                spacer = self._add_paragraph(container, self._spacer_style(block.height))
-                if block.keep_with_next:
-                    ooxml.set_ordered(spacer._p.get_or_add_pPr(), ooxml.element("w:keepNext"))
+                self._flow(container).space(block.height)
             elif isinstance(block, PageBreak):
-                self._add_paragraph(container, self._page_break_style())
+                self._flow(container).page_break = True
             else:  # pragma: no cover - the layout parser admits nothing else
                 raise TypeError(f"the DOCX writer does not know {type(block).__name__}")
+
+    def _short_rule(self, rule: Rule, container: _Container) -> None:
+        """A rule narrower than the text (the footnote separator): a border
+        cannot be shorter than its paragraph, so it stays a paragraph of its
+        own, on Normal, as tall as the line and indented to its width."""
+        paragraph: WordParagraph = container.add_paragraph()
+        ppr = paragraph._p.get_or_add_pPr()
+        ooxml.border(ppr, "bottom", rule.thickness, rule.color, 0)
+        width = rule.width if rule.width is not None else self.layout.page.frame_width
+        ooxml.set_ordered(ppr, ooxml.indentation(0.0, self.layout.page.frame_width - width, 0.0))
+        self._flow(container).place(paragraph._p, _Spacing(rule.space_before, rule.space_after, rule.thickness), True)
 
     def _paragraph(
         self, block: Paragraph, container: _Container, base_indent: float, num_id: int | None = None, depth: int = 0
     ) -> WordParagraph:
         """A paragraph; with `num_id`, a list item numbered at Word list level
         `depth`, else at list depth `depth` (a later paragraph of an item)."""
-        style = block.style
+        style = self._use_style(block.style)
         if num_id is None and base_indent:
             style = self._continued_style(style, depth, base_indent)
-        paragraph: WordParagraph = self._add_paragraph(container, style)
+        paragraph: WordParagraph = container.add_paragraph(style=style)
         if num_id is not None:
             ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.numbering_reference(num_id, depth))
         if block.keep_with_next and not self.layout.styles[block.style].keep_with_next:
             ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.element("w:keepNext"))
+        if block.narrow:  # a balanced title: the PDF's narrower measure, so the same lines
+            left, right = block.narrowed(self.layout.styles[block.style])
+            indent = ooxml.indentation(left, right, self.layout.styles[block.style].first_line)
+            ooxml.set_ordered(paragraph._p.get_or_add_pPr(), indent)
         for run in block.runs:
             self._run(paragraph, run, block.lang)
+        self._placed(container, paragraph, _Spacing.of(self.layout.styles[block.style]))
         return paragraph
 
     def _row(self, block: Row, container: _Container) -> None:
-        """A row as one paragraph: left part, a tab to a centre stop, the
-        centre part, a tab to a right stop, the right part; the stops live
-        in a style derived from the row's ("Date line row centre right")."""
+        """A row as one paragraph on the row's style: left part, a tab to a
+        centre stop, the centre part, a tab to a right stop, the right part
+        (the stops and left alignment set on the paragraph)."""
         base = self.layout.styles[block.style]
         stops: list[tuple[str, float]] = []
         if block.center:
             stops.append(("center", self.layout.page.frame_width / 2))
         if block.right:
             stops.append(("right", self.layout.page.frame_width - base.indent_right))
-        suffix = " ".join(("centre" if kind == "center" else kind) for kind, _ in stops)
-        name, ppr = self._derived_style(f"{block.style} row {suffix}".rstrip(), block.style, align="left")
-        if ppr is not None and stops:
+        paragraph: WordParagraph = container.add_paragraph(style=self._use_style(block.style))
+        ppr = paragraph._p.get_or_add_pPr()
+        if stops:
             ooxml.set_ordered(ppr, ooxml.tab_stops(stops))
-        paragraph: WordParagraph = self._add_paragraph(container, name)
+        if base.align != "left":
+            ooxml.set_ordered(ppr, ooxml.element("w:jc", val="left"))
         for part, runs in zip(("left", "center", "right"), block.parts(), strict=True):
             if part != "left" and runs:
                 self._run(paragraph, Run("\t"), block.lang)
             for run in runs:
                 self._run(paragraph, run, block.lang)
+        self._placed(container, paragraph, _Spacing.of(base))
 
     def _grid(self, block: Grid, container: _Container, base_indent: float) -> None:
         """A grid as a Word table without borders or cell margins."""
         # The body or a cell: grids never stand in a header or footer (layout.py).
+        self._flow(container).settle(container)  # what a spacer or rule left goes to the paragraph above
+        self._flow(container).last = None
         table: WordTable = container.add_table(len(block.rows), len(block.widths))  # type: ignore[attr-defined]
         ooxml.borderless_table(table._tbl, block.widths)
         for r, row in enumerate(block.rows):
             for c, cell_blocks in enumerate(row):
                 cell = table.cell(r, c)
                 placeholder = cell.paragraphs[0]
-                self._blocks(cell_blocks, cell, 0.0)
+                self._write(cell_blocks, cell)
                 if len(cell._tc.findall(qn("w:p"))) > 1 or cell._tc.find(qn("w:tbl")) is not None:
                     cell._tc.remove(placeholder._p)
-                else:  # a cell must hold a paragraph: an empty one of no height
-                    placeholder.style = self.doc.styles[SPACER_STYLE]
+                else:  # a cell must hold a paragraph: an empty cell's is one point high
+                    ooxml.set_ordered(placeholder._p.get_or_add_pPr(), _Spacing(0.0, 0.0, 1.0).element())
 
     def _run(self, paragraph: WordParagraph, run: Run, lang: str | None = None) -> None:
         if run.lang is None and lang is not None:
@@ -605,7 +601,7 @@ class _DocxBuilder:
                 part.is_linked_to_previous = False
                 for paragraph in list(part._element.iterchildren(qn("w:p"))):
                     part._element.remove(paragraph)
-                self._blocks(blocks, part, base_indent=0.0)
+                self._write(blocks, part)
 
     # -- document properties
 
@@ -631,10 +627,6 @@ class _DocxBuilder:
             blob = ooxml.custom_properties(info.properties)
             part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
             package.relate_to(part, RT.CUSTOM_PROPERTIES)
-
-
-# Style sheets made so far: (styles, language, main font) → the w:styles element.
-_STYLE_SHEETS: dict[tuple[tuple[Style, ...], str | None, str], BaseOxmlElement] = {}
 
 
 @cache
@@ -664,9 +656,125 @@ def _base_package() -> bytes:
     return saved.getvalue()
 
 
-def _at_least_one_line() -> etree._Element:
-    """Line spacing of at least one line: an inline picture sets the height."""
-    return ooxml.element("w:spacing", before="0", after="0", line="240", lineRule="atLeast")
+@dataclass(frozen=True)
+class _Spacing:
+    """A paragraph's vertical spacing in points: before, after and its line
+    height, exact (text) or at least (a picture sets it)."""
+
+    before: float
+    after: float
+    line: float
+    at_least: bool = False
+
+    @classmethod
+    def of(cls, style: Style) -> _Spacing:
+        return cls(style.space_before, style.space_after, style.leading)
+
+    def element(self) -> etree._Element:
+        if self.at_least:
+            return ooxml.element(
+                "w:spacing",
+                before=ooxml.twips(self.before),
+                after=ooxml.twips(self.after),
+                line=ooxml.twips(self.line),
+                lineRule="atLeast",
+            )
+        return ooxml.exact_spacing(self.before, self.after, self.line)
+
+
+# A picture's paragraph: at least one 12 pt line, as tall as the picture.
+_FIGURE_SPACING = _Spacing(0.0, 0.0, 12.0, at_least=True)
+
+
+@dataclass
+class _Flow:
+    """The paragraphs of one container as they are written, and what a
+    spacer, a rule or a page break leaves for its neighbours: a spacer is
+    space before the next paragraph, a rule the bottom border of the
+    paragraph before it (or the top border of the next one, after a table),
+    a page break the next paragraph's page-break-before. What is left at the
+    container's end goes to its last paragraph."""
+
+    last: tuple[etree._Element, _Spacing] | None = None  # the last paragraph (w:p) and its spacing
+    before: float = 0.0  # space pending above the next paragraph (above a pending rule)
+    top: Rule | None = None  # a rule pending above the next paragraph
+    below_rule: float = 0.0  # space pending between that rule and the paragraph
+    page_break: bool = False
+    bottom_taken: bool = False  # the last paragraph has a bottom border already
+
+    def pending(self) -> bool:
+        return bool(self.before or self.top or self.below_rule or self.page_break)
+
+    def space(self, height: float) -> None:
+        if self.top is None:
+            self.before += height
+        else:
+            self.below_rule += height
+
+    def rule(self, rule: Rule, container: _Container) -> None:
+        if self.last is not None and not self.pending() and not self.bottom_taken:
+            paragraph, spacing = self.last
+            ppr = _ppr(paragraph)
+            ooxml.border(ppr, "bottom", rule.thickness, rule.color, max(spacing.after, rule.space_before))
+            self._respace(paragraph, replace(spacing, after=rule.space_after))
+            self.bottom_taken = True
+            return
+        if self.top is not None:  # two rules with nothing between: the first one on an empty paragraph
+            self._empty(container)
+        self.top = rule
+
+    def place(self, paragraph: etree._Element, spacing: _Spacing, write: bool = False) -> None:
+        """A paragraph was written on `spacing`: it takes what is pending."""
+        changed = spacing
+        ppr = _ppr(paragraph)
+        if self.top is not None:
+            changed = replace(spacing, before=self.before + self.top.space_before)
+            gap = self.below_rule + max(self.top.space_after, spacing.before)
+            ooxml.border(ppr, "top", self.top.thickness, self.top.color, gap)
+        elif self.before:
+            changed = replace(spacing, before=spacing.before + self.before)
+        if self.page_break:
+            ooxml.set_ordered(ppr, ooxml.element("w:pageBreakBefore"))
+        if write or changed != spacing:
+            self._respace(paragraph, changed)
+        self.last = (paragraph, changed)
+        self.before, self.top, self.below_rule, self.page_break, self.bottom_taken = 0.0, None, 0.0, False, False
+
+    def settle(self, container: _Container) -> None:
+        """Give what is pending to the last paragraph (space after, a bottom
+        border, a page break after it); with none, to an empty paragraph."""
+        if not self.pending():
+            return
+        if self.last is None or (self.top is not None and self.bottom_taken):
+            self._empty(container)
+            return
+        paragraph, spacing = self.last
+        if self.top is not None:
+            gap = max(spacing.after, self.before + self.top.space_before)
+            ooxml.border(_ppr(paragraph), "bottom", self.top.thickness, self.top.color, gap)
+            spacing = replace(spacing, after=self.top.space_after + self.below_rule)
+            self.bottom_taken = True
+        else:
+            spacing = replace(spacing, after=spacing.after + self.before + self.below_rule)
+        self._respace(paragraph, spacing)
+        if self.page_break:
+            ooxml.child(ooxml.child(paragraph, "w:r"), "w:br", type="page")
+        self.last = (paragraph, spacing)
+        self.before, self.top, self.below_rule, self.page_break = 0.0, None, 0.0, False
+
+    def _empty(self, container: _Container) -> None:
+        """What has no paragraph to go to, on an empty one of a point's height."""
+        self.place(container.add_paragraph()._p, _Spacing(0.0, 0.0, 1.0), write=True)
+
+    def _respace(self, paragraph: etree._Element, spacing: _Spacing) -> None:
+        ooxml.set_ordered(_ppr(paragraph), spacing.element())
+        if self.last is not None and self.last[0] is paragraph:
+            self.last = (paragraph, spacing)
+
+
+def _ppr(paragraph: etree._Element) -> etree._Element:
+    ppr: etree._Element = paragraph.get_or_add_pPr()  # type: ignore[attr-defined]  # a CT_P
+    return ppr
 
 
 def _twips(points: float) -> int:

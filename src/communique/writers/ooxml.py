@@ -232,11 +232,27 @@ def borderless_table(table: etree._Element, widths: Sequence[float]) -> None:
                 tc_w.set(qn("w:type"), "dxa")
 
 
-def bottom_border(thickness: float, color: str) -> etree._Element:
-    borders = element("w:pBdr")
+_BORDER_SIDES = ("top", "left", "bottom", "right", "between", "bar")
+MAX_BORDER_SPACE = 31  # w:space, the gap between a border and the text, is whole points up to 31
+
+
+def border(ppr: etree._Element, side: str, thickness: float, color: str, space: float) -> None:
+    """Give a paragraph (its w:pPr) a single-line border on `side`, `space`
+    points from its text, keeping the sides in the schema's order."""
+    borders = ppr.find(qn("w:pBdr"))
+    if borders is None:
+        borders = set_ordered(ppr, element("w:pBdr"))
+    for old in borders.findall(qn(f"w:{side}")):
+        borders.remove(old)
     eighths = max(2, min(96, round(thickness * 8)))
-    child(borders, "w:bottom", val="single", sz=str(eighths), space="0", color=color.lstrip("#"))
-    return borders
+    gap = max(0, min(MAX_BORDER_SPACE, round(space)))
+    node = element(f"w:{side}", val="single", sz=str(eighths), space=str(gap), color=color.lstrip("#"))
+    rank = _BORDER_SIDES.index(side)
+    for index, sibling in enumerate(borders):
+        if _BORDER_SIDES.index(etree.QName(sibling).localname) > rank:
+            borders.insert(index, node)
+            return
+    borders.append(node)
 
 
 def numbering_reference(num_id: int, ilvl: int = 0) -> etree._Element:

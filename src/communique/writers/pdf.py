@@ -130,7 +130,7 @@ def _render(layout: Layout, tagged: bool) -> Drawn:
 def _render_once(layout: Layout, tagged: bool, shown: dict[str, str]) -> tuple[Drawn, list[int]]:
     """One layout pass; also the page each note's mark fell on, in note order."""
     register_pdf_fonts()
-    styles = {name: _paragraph_style(style) for name, style in layout.styles.items()}
+    styles = {name: paragraph_style(style) for name, style in layout.styles.items()}
     # Footnote marks link to their notes (the link also tells the frame where a mark fell).
     tags = StructureBuilder(lang=layout.info.lang, notes=Notes.of(layout, shown))
     # A hair of a spacer first (a zero one does not count): reportlab drops
@@ -218,7 +218,8 @@ class _PagedCanvas(MarkedCanvas):
 # ---------------------------------------------------------------- styles
 
 
-def _paragraph_style(style: Style) -> ParagraphStyle:
+def paragraph_style(style: Style) -> ParagraphStyle:
+    """The reportlab style of a layout style (composition measures with it too)."""
     font = face_name(style.font, style.bold, style.italic)
     return ParagraphStyle(
         name=style.name,
@@ -311,6 +312,9 @@ def _paragraph(
     tag = tag_for(element_name(block), role, outline_level)
     target = tags.new(tag, outline_level=outline_level, lang=lang, id=note_id)
     style = styles[block.style]
+    if block.narrow:  # a balanced title
+        left, right = block.narrowed(layout.styles[block.style])
+        style = ParagraphStyle(name=f"{style.name} narrowed", parent=style, leftIndent=left, rightIndent=right)
     if base_indent or label is not None:
         style = ParagraphStyle(
             name=f"{style.name}@{base_indent}",
