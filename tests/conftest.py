@@ -45,10 +45,20 @@ def pdf_bytes_text(data: bytes) -> str:
 
 
 def docx_bytes_text(data: bytes) -> str:
-    """A DOCX's paragraph text in memory, as python-docx reads it."""
-    import docx
+    """A DOCX's paragraph text in memory, as python-docx reads it, then its
+    footnotes' paragraphs (word/footnotes.xml)."""
+    import zipfile
 
-    return "\n".join(p.text for p in docx.Document(io.BytesIO(data)).paragraphs)
+    import docx
+    from lxml import etree
+
+    lines = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        if "word/footnotes.xml" in package.namelist():
+            w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+            notes = etree.fromstring(package.read("word/footnotes.xml"))
+            lines += ["".join(t.text or "" for t in p.iter(f"{w}t")) for p in notes.iter(f"{w}p")]
+    return "\n".join(lines)
 
 
 def squash(text: str) -> str:

@@ -36,10 +36,12 @@ def notes_document(labels: dict[int, str] | None = None) -> Document:
     labels = labels or MARKED
     blocks: list[TextBlock | Footnote] = []
     for number in range(1, 41):
-        content: tuple[Inline, ...] = (Inline("text", f"{WORDS} {WORDS} (P{number})"),)
+        text = f"{WORDS} {WORDS} (P{number})"
         if number in labels:
-            content += (Inline("footnote_ref", labels[number]),)
-        blocks.append(TextBlock("paragraph", (*content, Inline("text", "."))))
+            content = (Inline("text", text), Inline("footnote_ref", labels[number]), Inline("text", "."))
+        else:
+            content = (Inline("text", text + "."),)
+        blocks.append(TextBlock("paragraph", content))
     for number, label in labels.items():
         length = 6 if number == 25 else 1  # one note of several lines
         blocks.append(Footnote(label, plain(" ".join([f"Note N{number} says"] * length) + f" {WORDS}.")))
@@ -220,3 +222,38 @@ def test_libreoffice_sets_each_note_on_the_page_of_its_mark(tmp_path: Path) -> N
     assert len(ours) == len(theirs)
     for number in MARKED:
         assert [f"Note N{number} says" in t for t in ours] == [f"Note N{number} says" in t for t in theirs]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("labels", [MARKED, {4: "*", 13: "†"}], ids=["numbered", "custom-marks"])
+@pytest.mark.parametrize("numbering", ["continuous", "per-page"])
+def test_the_docx_with_footnotes_is_valid(labels: dict[int, str], numbering: str, tmp_path: Path) -> None:
+    from .test_docx_valid import validate
+
+    folder = tmp_path / "template"
+    folder.mkdir()
+    (folder / "template.yaml").write_text(f"name: notes\nextends: statement\nfootnotes: {{numbering: {numbering}}}\n")
+    outputs = render_outputs(notes_document(labels), Options(template=load_template(folder), formats=("docx",)))
+    verdict = validate(outputs["docx"], tmp_path)
+    assert verdict["ok"] is True, verdict["errors"]
+
+
+@pytest.mark.slow
+def test_footnotes_read_back_after_a_libreoffice_resave(tmp_path: Path) -> None:
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    document = notes_document()
+    _, docx = publish(document, tmp_path)
+    out = tmp_path / "office"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(docx)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    back = docxfile.read((out / "notes.docx").read_bytes(), "resaved.docx")
+    assert [b for b in back.blocks if isinstance(b, Footnote)] == [
+        b for b in document.blocks if isinstance(b, Footnote)
+    ]
+    assert [b for b in back.blocks if isinstance(b, TextBlock)] == [
+        b for b in document.blocks if isinstance(b, TextBlock)
+    ]

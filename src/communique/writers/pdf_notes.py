@@ -203,7 +203,11 @@ def may_hold_marks(flowable: Any) -> bool:
 
 def _collect(flowable: Any, found: list[str]) -> None:
     if isinstance(flowable, NoteParagraph):
-        lines = getattr(getattr(flowable, "blPara", None), "lines", ())
+        paragraph = getattr(flowable, "blPara", None)
+        if getattr(paragraph, "kind", 1) == 0:  # one formatting throughout: the paragraph is its marks
+            found.extend(flowable.note_ids if any(getattr(paragraph, "lines", ())) else ())
+            return
+        lines = getattr(paragraph, "lines", ())
         for line in lines:
             for word in getattr(line, "words", ()):
                 for link in getattr(word, "link", None) or ():
