@@ -257,3 +257,43 @@ def test_footnotes_read_back_after_a_libreoffice_resave(tmp_path: Path) -> None:
     assert [b for b in back.blocks if isinstance(b, TextBlock)] == [
         b for b in document.blocks if isinstance(b, TextBlock)
     ]
+
+
+def _layout(body: str) -> str:
+    return (
+        '<document><styles><style name="Body"/><style name="Note" size="9pt" leading="10pt"/></styles>'
+        f"<body>{body}</body></document>"
+    )
+
+
+def test_the_first_mark_of_a_label_is_its_notes_a_later_one_or_one_without_a_note_plain() -> None:
+    from communique.layout import parse_layout
+
+    layout = parse_layout(
+        _layout(
+            '<p style="Body">A<note-ref label="1"/> b<note-ref label="1"/> c<note-ref label="9"/></p>'
+            '<footnotes><note label="1" style="Note">One.</note><note label="2" style="Note">Two.</note></footnotes>'
+        )
+    )
+    assert [note.label for note in layout.notes] == ["1"]
+    paragraph = layout.body[0]
+    marks = [(run.text, run.note) for run in paragraph.runs if run.superscript]  # type: ignore[union-attr]
+    assert marks == [("1", "1"), ("1", None), ("9", None)]
+    texts = [block.text() for block in layout.body[1:] if hasattr(block, "text")]
+    assert texts == ["2 Two."]  # the note no mark refers to, after the text
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('<footnotes numbering="sometimes"/>', "numbering="),
+        ('<p style="Body">A<note-ref/></p>', "<note-ref> needs a label"),
+        ('<footnotes><p style="Body">x</p></footnotes>', "<footnotes> holds only <note>"),
+        ('<footnotes><note style="Body">x</note></footnotes>', "<note> needs a label"),
+    ],
+)
+def test_bad_footnote_markup_is_one_clear_error(body: str, message: str) -> None:
+    from communique.layout import LayoutError, parse_layout
+
+    with pytest.raises(LayoutError, match=re.escape(message)):
+        parse_layout(_layout(body))
