@@ -45,19 +45,31 @@ def pdf_bytes_text(data: bytes) -> str:
 
 
 def docx_bytes_text(data: bytes) -> str:
-    """A DOCX's paragraph text in memory, as python-docx reads it, then its
-    footnotes' paragraphs (word/footnotes.xml)."""
+    """A DOCX's paragraph text in memory, a footnote reference Word numbers
+    as its number (our footnotes' ids are their numbers), then the text of
+    its footnotes (word/footnotes.xml, separators aside)."""
     import zipfile
 
-    import docx
     from lxml import etree
 
-    lines = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+    def text(paragraph: etree._Element) -> str:
+        out = []
+        for node in paragraph.iter(f"{w}t", f"{w}tab", f"{w}br", f"{w}footnoteReference"):
+            if node.tag == f"{w}t":
+                out.append(node.text or "")
+            elif node.tag == f"{w}footnoteReference":
+                out.append("" if node.get(f"{w}customMarkFollows") == "1" else node.get(f"{w}id", ""))
+            else:
+                out.append("\t" if node.tag == f"{w}tab" else "\n")
+        return "".join(out)
+
     with zipfile.ZipFile(io.BytesIO(data)) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+        lines = [text(p) for p in body.iter(f"{w}p")]
         if "word/footnotes.xml" in package.namelist():
-            w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-            notes = etree.fromstring(package.read("word/footnotes.xml"))
-            lines += ["".join(t.text or "" for t in p.iter(f"{w}t")) for p in notes.iter(f"{w}p")]
+            lines += [text(p) for p in etree.fromstring(package.read("word/footnotes.xml")).iter(f"{w}p")]
     return "\n".join(lines)
 
 

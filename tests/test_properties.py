@@ -137,26 +137,12 @@ def test_arbitrary_models_survive_json_and_render(document: Document) -> None:
 
 
 def _text_blocks(document: Document) -> list[str]:
-    """Each block's text, the footnote marks that refer to a note (the
-    first of each label) left out: Word numbers its footnotes itself, so
-    such a mark is a reference, not text, in the DOCX."""
     out: list[str] = []
-    labels = {block.label for block in document.blocks if isinstance(block, Footnote)}
-    seen: set[str] = set()
-
-    def text(content: tuple[Inline, ...]) -> str:
-        kept = []
-        for run in content:
-            if run.kind == "footnote_ref" and run.text in labels and run.text not in seen:
-                seen.add(run.text)
-                continue
-            kept.append(run.text)
-        return "".join(kept)
 
     def visit(blocks: tuple[object, ...]) -> None:
         for item in blocks:
             if isinstance(item, TextBlock | Footnote):
-                out.append(text(item.content))
+                out.append(item.text())
             elif isinstance(item, ListBlock):
                 for entry in item.items:
                     visit(entry.blocks)
