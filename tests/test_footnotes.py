@@ -297,3 +297,16 @@ def test_bad_footnote_markup_is_one_clear_error(body: str, message: str) -> None
 
     with pytest.raises(LayoutError, match=re.escape(message)):
         parse_layout(_layout(body))
+
+
+def test_a_mark_in_a_row_leaves_its_note_after_the_text() -> None:
+    from communique.layout import parse_layout
+
+    layout = parse_layout(
+        _layout(
+            '<row style="Body"><left>Ref<note-ref label="1"/></left></row>'
+            '<footnotes><note label="1" style="Note">One.</note></footnotes>'
+        )
+    )
+    assert layout.notes == ()
+    assert [block.text() for block in layout.body if hasattr(block, "text")] == ["1 One."]

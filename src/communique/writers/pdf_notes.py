@@ -251,6 +251,8 @@ class NotesFrame(Frame):  # type: ignore[misc]
     def _add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:  # reportlab's name
         area = self.area
         if isinstance(flowable, NotesFlush):
+            if area is not None:
+                self._unplaced(area)
             return 0 if area is not None and area.carry else 1
         if area is None or not may_hold_marks(flowable):
             return int(super()._add(flowable, canv, trySplit))
@@ -279,6 +281,20 @@ class NotesFrame(Frame):  # type: ignore[misc]
         return 1
 
     add = _add
+
+    def _unplaced(self, area: NotesArea) -> None:
+        """Notes whose mark was never drawn (nothing is lost): at the foot of
+        the last page, or carried to a page of their own."""
+        left = [note_id for note_id in area.notes if note_id not in area.placed]
+        if not left:
+            return
+        plan = area.plan(left, self._y - self._y1p)
+        if plan is None:
+            area.carry += [area.notes[note_id] for note_id in left]
+            area.placed.update(left)
+            return
+        area.commit(plan)
+        self._y1p = self._y if plan.fills else self._y1p + plan.height
 
     def split(self, flowable: Flowable, canv: Canvas) -> list[Flowable]:
         area = self.area
