@@ -24,7 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
-from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
 from communique.layout import NOTE_RULE
 from communique.writers.pdf_marks import artifact
@@ -113,7 +113,7 @@ class NotesArea:
             else:
                 self.carry = waiting[index:]
             if not self.here:  # not even a line fits: give up rather than loop
-                raise RuntimeError("a footnote cannot be set on an empty page")
+                raise LayoutError("a footnote cannot be set on an empty page")
             break
         frame._y1p = frame._y1 + frame._bottomPadding + self.area_height()
         if self.carry:  # the page is all notes
