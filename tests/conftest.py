@@ -31,8 +31,10 @@ def pdf_text(path: Path) -> str:
 
 
 def docx_text(path: Path) -> str:
-    """A DOCX file's text: body, then footnotes (`docx_bytes_text`)."""
-    return docx_bytes_text(path.read_bytes())
+    import docx
+
+    document = docx.Document(str(path))
+    return "\n".join(p.text for p in document.paragraphs)
 
 
 def pdf_bytes_text(data: bytes) -> str:
@@ -43,26 +45,32 @@ def pdf_bytes_text(data: bytes) -> str:
 
 
 def docx_bytes_text(data: bytes) -> str:
-    """A DOCX's text in memory: the body's paragraphs as python-docx reads
-    them, then the footnotes' paragraphs (word/footnotes.xml), as Word shows
-    them at the page foot."""
+    """A DOCX's paragraph text in memory, a footnote reference Word numbers
+    as its number (our footnotes' ids are their numbers), then the text of
+    its footnotes (word/footnotes.xml, separators aside)."""
     import zipfile
 
-    import docx
     from lxml import etree
 
-    body = [p.text for p in docx.Document(io.BytesIO(data)).paragraphs]
-    with zipfile.ZipFile(io.BytesIO(data)) as package:
-        names = package.namelist()
-        notes = etree.fromstring(package.read("word/footnotes.xml")) if "word/footnotes.xml" in names else None
     w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-    footnotes = [
-        "".join(t.text or "" for t in p.iter(f"{w}t"))
-        for note in (notes if notes is not None else ())
-        if note.get(f"{w}type") is None  # not Word's separators
-        for p in note.iter(f"{w}p")
-    ]
-    return "\n".join(body + footnotes)
+
+    def text(paragraph: etree._Element) -> str:
+        out = []
+        for node in paragraph.iter(f"{w}t", f"{w}tab", f"{w}br", f"{w}footnoteReference"):
+            if node.tag == f"{w}t":
+                out.append(node.text or "")
+            elif node.tag == f"{w}footnoteReference":
+                out.append("" if node.get(f"{w}customMarkFollows") == "1" else node.get(f"{w}id", ""))
+            else:
+                out.append("\t" if node.tag == f"{w}tab" else "\n")
+        return "".join(out)
+
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        body = etree.fromstring(package.read("word/document.xml"))
+        lines = [text(p) for p in body.iter(f"{w}p")]
+        if "word/footnotes.xml" in package.namelist():
+            lines += [text(p) for p in etree.fromstring(package.read("word/footnotes.xml")).iter(f"{w}p")]
+    return "\n".join(lines)
 
 
 def squash(text: str) -> str:

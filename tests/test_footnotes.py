@@ -36,10 +36,12 @@ def notes_document(labels: dict[int, str] | None = None) -> Document:
     labels = labels or MARKED
     blocks: list[TextBlock | Footnote] = []
     for number in range(1, 41):
-        content: tuple[Inline, ...] = (Inline("text", f"{WORDS} {WORDS} (P{number})"),)
+        text = f"{WORDS} {WORDS} (P{number})"
         if number in labels:
-            content += (Inline("footnote_ref", labels[number]),)
-        blocks.append(TextBlock("paragraph", (*content, Inline("text", "."))))
+            content = (Inline("text", text), Inline("footnote_ref", labels[number]), Inline("text", "."))
+        else:
+            content = (Inline("text", text + "."),)
+        blocks.append(TextBlock("paragraph", content))
     for number, label in labels.items():
         length = 6 if number == 25 else 1  # one note of several lines
         blocks.append(Footnote(label, plain(" ".join([f"Note N{number} says"] * length) + f" {WORDS}.")))
@@ -220,3 +222,91 @@ def test_libreoffice_sets_each_note_on_the_page_of_its_mark(tmp_path: Path) -> N
     assert len(ours) == len(theirs)
     for number in MARKED:
         assert [f"Note N{number} says" in t for t in ours] == [f"Note N{number} says" in t for t in theirs]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("labels", [MARKED, {4: "*", 13: "†"}], ids=["numbered", "custom-marks"])
+@pytest.mark.parametrize("numbering", ["continuous", "per-page"])
+def test_the_docx_with_footnotes_is_valid(labels: dict[int, str], numbering: str, tmp_path: Path) -> None:
+    from .test_docx_valid import validate
+
+    folder = tmp_path / "template"
+    folder.mkdir()
+    (folder / "template.yaml").write_text(f"name: notes\nextends: statement\nfootnotes: {{numbering: {numbering}}}\n")
+    outputs = render_outputs(notes_document(labels), Options(template=load_template(folder), formats=("docx",)))
+    verdict = validate(outputs["docx"], tmp_path)
+    assert verdict["ok"] is True, verdict["errors"]
+
+
+@pytest.mark.slow
+def test_footnotes_read_back_after_a_libreoffice_resave(tmp_path: Path) -> None:
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    document = notes_document()
+    _, docx = publish(document, tmp_path)
+    out = tmp_path / "office"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(docx)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    back = docxfile.read((out / "notes.docx").read_bytes(), "resaved.docx")
+    assert [b for b in back.blocks if isinstance(b, Footnote)] == [
+        b for b in document.blocks if isinstance(b, Footnote)
+    ]
+    assert [b for b in back.blocks if isinstance(b, TextBlock)] == [
+        b for b in document.blocks if isinstance(b, TextBlock)
+    ]
+
+
+def _layout(body: str) -> str:
+    return (
+        '<document><styles><style name="Body"/><style name="Note" size="9pt" leading="10pt"/></styles>'
+        f"<body>{body}</body></document>"
+    )
+
+
+def test_the_first_mark_of_a_label_is_its_notes_a_later_one_or_one_without_a_note_plain() -> None:
+    from communique.layout import parse_layout
+
+    layout = parse_layout(
+        _layout(
+            '<p style="Body">A<note-ref label="1"/> b<note-ref label="1"/> c<note-ref label="9"/></p>'
+            '<footnotes><note label="1" style="Note">One.</note><note label="2" style="Note">Two.</note></footnotes>'
+        )
+    )
+    assert [note.label for note in layout.notes] == ["1"]
+    paragraph = layout.body[0]
+    marks = [(run.text, run.note) for run in paragraph.runs if run.superscript]  # type: ignore[union-attr]
+    assert marks == [("1", "1"), ("1", None), ("9", None)]
+    texts = [block.text() for block in layout.body[1:] if hasattr(block, "text")]
+    assert texts == ["2 Two."]  # the note no mark refers to, after the text
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ('<footnotes numbering="sometimes"/>', "numbering="),
+        ('<p style="Body">A<note-ref/></p>', "<note-ref> needs a label"),
+        ('<footnotes><p style="Body">x</p></footnotes>', "<footnotes> holds only <note>"),
+        ('<footnotes><note style="Body">x</note></footnotes>', "<note> needs a label"),
+    ],
+)
+def test_bad_footnote_markup_is_one_clear_error(body: str, message: str) -> None:
+    from communique.layout import LayoutError, parse_layout
+
+    with pytest.raises(LayoutError, match=re.escape(message)):
+        parse_layout(_layout(body))
+
+
+def test_a_mark_in_a_row_leaves_its_note_after_the_text() -> None:
+    from communique.layout import parse_layout
+
+    layout = parse_layout(
+        _layout(
+            '<row style="Body"><left>Ref<note-ref label="1"/></left></row>'
+            '<footnotes><note label="1" style="Note">One.</note></footnotes>'
+        )
+    )
+    assert layout.notes == ()
+    assert [block.text() for block in layout.body if hasattr(block, "text")] == ["1 One."]

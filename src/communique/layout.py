@@ -440,10 +440,9 @@ def resolve_notes(
         for block in blocks:
             if isinstance(block, Paragraph):
                 block = replace(block, runs=runs_of(block.runs))
-            elif isinstance(block, Row):
-                block = replace(
-                    block, left=runs_of(block.left), center=runs_of(block.center), right=runs_of(block.right)
-                )
+            elif isinstance(block, Row):  # a row's parts hold no footnote marks: plain superscripts
+                plain = [tuple(replace(run, note=None) for run in part) for part in block.parts()]
+                block = replace(block, left=plain[0], center=plain[1], right=plain[2])
             elif isinstance(block, List):
                 block = replace(block, items=tuple(ListItem(blocks_of(item.blocks)) for item in block.items))
             elif isinstance(block, Grid):

@@ -24,7 +24,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame
 from reportlab.platypus import PageBreak as RLPageBreak
 from reportlab.platypus import Paragraph as RLParagraph
-from reportlab.platypus.doctemplate import ActionFlowable
+from reportlab.platypus.doctemplate import ActionFlowable, LayoutError
 
 from communique.layout import NOTE_RULE
 from communique.writers.pdf_marks import artifact
@@ -113,7 +113,7 @@ class NotesArea:
             else:
                 self.carry = waiting[index:]
             if not self.here:  # not even a line fits: give up rather than loop
-                raise RuntimeError("a footnote cannot be set on an empty page")
+                raise LayoutError("a footnote cannot be set on an empty page")
             break
         frame._y1p = frame._y1 + frame._bottomPadding + self.area_height()
         if self.carry:  # the page is all notes
@@ -203,19 +203,17 @@ def may_hold_marks(flowable: Any) -> bool:
 
 def _collect(flowable: Any, found: list[str]) -> None:
     if isinstance(flowable, NoteParagraph):
-        laid_out = getattr(flowable, "blPara", None)
-        lines = getattr(laid_out, "lines", ())
-        if getattr(laid_out, "kind", 1) == 0:
-            # One style throughout (a paragraph that is only a mark): reportlab
-            # keeps plain word lists, and the link on the paragraph's fragments.
-            words = [getattr(flowable, "frags", ())] if lines else []
-        else:
-            words = [getattr(line, "words", ()) for line in lines]
-        for word in (word for line_words in words for word in line_words):
-            for link in getattr(word, "link", None) or ():
-                target = link[1] if isinstance(link, tuple) else getattr(link, "link", "")
-                if isinstance(target, str) and target.startswith(NOTE_LINK):
-                    found.append(target[1:])
+        paragraph = getattr(flowable, "blPara", None)
+        if getattr(paragraph, "kind", 1) == 0:  # one formatting throughout: the paragraph is its marks
+            found.extend(flowable.note_ids if any(getattr(paragraph, "lines", ())) else ())
+            return
+        lines = getattr(paragraph, "lines", ())
+        for line in lines:
+            for word in getattr(line, "words", ()):
+                for link in getattr(word, "link", None) or ():
+                    target = link[1] if isinstance(link, tuple) else getattr(link, "link", "")
+                    if isinstance(target, str) and target.startswith(NOTE_LINK):
+                        found.append(target[1:])
         return
     for child in _children(flowable):
         _collect(child, found)
@@ -253,6 +251,8 @@ class NotesFrame(Frame):  # type: ignore[misc]
     def _add(self, flowable: Flowable, canv: Canvas, trySplit: int = 0) -> int:  # reportlab's name
         area = self.area
         if isinstance(flowable, NotesFlush):
+            if area is not None:
+                self._unplaced(area)
             return 0 if area is not None and area.carry else 1
         if area is None or not may_hold_marks(flowable):
             return int(super()._add(flowable, canv, trySplit))
@@ -281,6 +281,20 @@ class NotesFrame(Frame):  # type: ignore[misc]
         return 1
 
     add = _add
+
+    def _unplaced(self, area: NotesArea) -> None:
+        """Notes whose mark was never drawn (nothing is lost): at the foot of
+        the last page, or carried to a page of their own."""
+        left = [note_id for note_id in area.notes if note_id not in area.placed]
+        if not left:
+            return
+        plan = area.plan(left, self._y - self._y1p)
+        if plan is None:
+            area.carry += [area.notes[note_id] for note_id in left]
+            area.placed.update(left)
+            return
+        area.commit(plan)
+        self._y1p = self._y if plan.fills else self._y1p + plan.height
 
     def split(self, flowable: Flowable, canv: Canvas) -> list[Flowable]:
         area = self.area
