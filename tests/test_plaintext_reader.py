@@ -521,6 +521,19 @@ def test_closing_paragraphs_fail_safe() -> None:
     assert kinds(read_text(cut))[-1] == "paragraph"
 
 
+def test_a_number_line_with_a_two_digit_year_is_a_reference_over_the_title() -> None:
+    text = (
+        "КР Министрлер Кабинетинин 26.10.22 ж. № 587 токтому\n\n"
+        "Министрлер Кабинетинин регламентине өзгөртүү киргизүү тууралуу\n\n"
+        "Кыргыз Республикасынын Министрлер Кабинети токтом кылат:\n\n"
+        "1. Өзгөртүү киргизилсин.\n\n"
+        "2. Токтом күчүнө кирет.\n"
+    )
+    document = read_text(text)
+    assert document.meta.title == "Министрлер Кабинетинин регламентине өзгөртүү киргизүү тууралуу"
+    assert (kinds(document)[0], document.meta.reference) == ("reference", "587")
+
+
 def test_salutation_alone_is_not_a_recital() -> None:
     text = "Letter\n\nDear Minister,\n\nI have the honour to inform you of the decision.\n"
     assert kinds(read_text(text)) == ["paragraph", "paragraph"]

@@ -826,10 +826,19 @@ def _names_genre(text: str) -> bool:
 
 def _is_number_line(text: str) -> bool:
     """ "Указ … от 8 апреля 2011 года № 3", "КР Өкмөтүнүн 2019-жылдын
-    5-декабрындагы № 662 токтому", "… 2021 жылғы 12 қаңтардағы № 164 өкімі."."""
+    5-декабрындагы № 662 токтому", "… 2021 жылғы 12 қаңтардағы № 164 өкімі.",
+    "КР Министрлер Кабинетинин 26.10.22 ж. № 587 токтому" (a two-digit year)."""
     if word_count(text) > 16 or not _NUMBER_SIGN.search(text):
         return False
-    return bool(_DECREE_NUMBER.search(text) or dates.find_dates(text) or re.search(r"\b(?:19|20)\d\d\b", text))
+    return bool(
+        _DECREE_NUMBER.search(text)
+        or dates.find_dates(text)
+        or re.search(r"\b(?:19|20)\d\d\b", text)
+        or _SHORT_NUMERIC_DATE.search(text)
+    )
+
+
+_SHORT_NUMERIC_DATE = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.\d{2}(?![\d.]\d)")
 
 
 _UN_MARKS = re.compile("|".join(re.escape(mark) for mark in _LEXICON.un_header_marks), re.IGNORECASE)
