@@ -503,6 +503,37 @@ def test_classify_units_takes_what_the_format_states() -> None:
     assert "heading" not in kinds(Document(*classify(pasted)))
 
 
+def test_closing_paragraphs_fail_safe() -> None:
+    """After the operative list a sentence is a closing paragraph; a short
+    unpunctuated line (a section's heading) ends them, and a labelled or
+    lower-case line is never one."""
+    text = (
+        "Decision\n\n"
+        "The Council decides:\n\n"
+        "1. To adopt the programme.\n\n"
+        "2. To meet again in May.\n\n"
+        "The Council will remain seized of the matter and review it next year.\n\n"
+        "Final provisions\n\n"
+        "This decision enters into force on the day of its signature.\n"
+    )
+    assert kinds(read_text(text))[-3:] == ["closing", "paragraph", "paragraph"]
+    cut = "Decision\n\nThe Council decides:\n\n1. To adopt:\n\n2. To meet.\n\nand to report back to it.\n"
+    assert kinds(read_text(cut))[-1] == "paragraph"
+
+
+def test_a_number_line_with_a_two_digit_year_is_a_reference_over_the_title() -> None:
+    text = (
+        "КР Министрлер Кабинетинин 26.10.22 ж. № 587 токтому\n\n"
+        "Министрлер Кабинетинин регламентине өзгөртүү киргизүү тууралуу\n\n"
+        "Кыргыз Республикасынын Министрлер Кабинети токтом кылат:\n\n"
+        "1. Өзгөртүү киргизилсин.\n\n"
+        "2. Токтом күчүнө кирет.\n"
+    )
+    document = read_text(text)
+    assert document.meta.title == "Министрлер Кабинетинин регламентине өзгөртүү киргизүү тууралуу"
+    assert (kinds(document)[0], document.meta.reference) == ("reference", "587")
+
+
 def test_salutation_alone_is_not_a_recital() -> None:
     text = "Letter\n\nDear Minister,\n\nI have the honour to inform you of the decision.\n"
     assert kinds(read_text(text)) == ["paragraph", "paragraph"]

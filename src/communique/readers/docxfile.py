@@ -1057,9 +1057,8 @@ def _classify_plain(meta: Meta, blocks: list[Block], plain: list[tuple[int, _Par
             continue
         block = _text_block(para)
         if role.kind in TEXT_BLOCK_KINDS and role.kind != "heading":
-            out[index] = replace(block, kind=role.kind, confidence=role.confidence)
-        else:
-            out[index] = replace(block, kind=block.kind, confidence=None)
+            block = replace(block, kind=role.kind, confidence=role.confidence)
+        out[index] = block
     merged = replace(
         meta,
         title=meta.title or found_meta.title,

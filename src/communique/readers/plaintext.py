@@ -826,10 +826,19 @@ def _names_genre(text: str) -> bool:
 
 def _is_number_line(text: str) -> bool:
     """ "Указ … от 8 апреля 2011 года № 3", "КР Өкмөтүнүн 2019-жылдын
-    5-декабрындагы № 662 токтому", "… 2021 жылғы 12 қаңтардағы № 164 өкімі."."""
+    5-декабрындагы № 662 токтому", "… 2021 жылғы 12 қаңтардағы № 164 өкімі.",
+    "КР Министрлер Кабинетинин 26.10.22 ж. № 587 токтому" (a two-digit year)."""
     if word_count(text) > 16 or not _NUMBER_SIGN.search(text):
         return False
-    return bool(_DECREE_NUMBER.search(text) or dates.find_dates(text) or re.search(r"\b(?:19|20)\d\d\b", text))
+    return bool(
+        _DECREE_NUMBER.search(text)
+        or dates.find_dates(text)
+        or re.search(r"\b(?:19|20)\d\d\b", text)
+        or _SHORT_NUMERIC_DATE.search(text)
+    )
+
+
+_SHORT_NUMERIC_DATE = re.compile(r"(?<![\d.])\d{1,2}\.\d{1,2}\.\d{2}(?![\d.]\d)")
 
 
 _UN_MARKS = re.compile("|".join(re.escape(mark) for mark in _LEXICON.un_header_marks), re.IGNORECASE)
@@ -1276,6 +1285,7 @@ def _body(units: list[str], confidence: list[float], hints: Sequence[Unit], kind
     quotes = _quote_positions([text_at(i) for i in range(n)])
     headings = _heading_positions(entries, text_at)
     recital_run = _recital_run(text_at, n, first_op)
+    closing = _closing_positions(text_at, n, last_op) if first_op is not None else set()
 
     blocks: list[Block] = []
     for i, entry in enumerate(entries):
@@ -1306,7 +1316,7 @@ def _body(units: list[str], confidence: list[float], hints: Sequence[Unit], kind
             kind = "heading"
         elif _is_heading_shaped(text) and i + 1 < n and _looks_like_metadata(text):
             kind = "metadata"
-        elif first_op is not None and i > last_op:
+        elif i in closing:
             kind = "closing"
         else:
             kind = "paragraph"
@@ -1348,6 +1358,21 @@ def _heading_positions(entries: Sequence[Block | _Plain], text_at: Callable[[int
 
 _MIN_SECTIONS = 2
 _MIN_SECTION_WORDS = 12  # prose under a heading: a sentence, not a short line
+
+
+def _closing_positions(text_at: Callable[[int], str | None], n: int, last_op: int) -> set[int]:
+    """Positions of closing paragraphs: sentences after the operative
+    part's last list. Fail safe: a line with a list label, one starting in
+    lower case (a clause cut from its item) or a short unpunctuated line
+    (an article heading) is no closing paragraph, and nothing after such a
+    line is one (a new section has begun)."""
+    positions: set[int] = set()
+    for i in range(last_op + 1, n):
+        text = text_at(i)
+        if text is None or _labels(text) or not text[:1].isupper() or _is_short_line(text):
+            break
+        positions.add(i)
+    return positions
 
 
 def _looks_like_metadata(text: str) -> bool:
