@@ -196,3 +196,21 @@ def test_an_internal_error_is_one_line_and_a_traceback_with_debug(
     ]
     assert cli.main(["--debug", "build", "--sample", "--out", str(tmp_path)]) == cli.EXIT_BUG
     assert "Traceback" in capsys.readouterr().err
+
+
+def test_a_template_changed_on_disk_is_read_again_in_the_same_process(tmp_path: Path) -> None:
+    import pikepdf
+
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    config = mine / "template.yaml"
+
+    def page_width(size: str) -> float:
+        config.write_text(f"name: mine\nextends: statement\npage: {{size: {size}}}\n", encoding="utf-8")
+        out = tmp_path / size
+        assert cli.main(["build", "--sample", "--template", str(mine), "--out", str(out), "-q"]) == 0
+        with pikepdf.open(out / f"{SAMPLE.stem}.pdf") as pdf:
+            return float(pdf.pages[0].mediabox[2])
+
+    assert round(page_width("A4")) == 595
+    assert round(page_width("A5")) == 420  # the parsed YAML is kept only while the file stays the same

@@ -27,21 +27,23 @@ import importlib
 import io
 import json
 import logging
-import multiprocessing
 import os
 import signal
 import time
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from communique import readers, remote
 from communique.errors import CommuniqueError
 from communique.publish import Options, apply_overrides, build, render, write_together
 from communique.render import templates_root
+
+if TYPE_CHECKING:  # a one-file build starts no pool: multiprocessing is loaded by `make_pool`
+    from concurrent.futures import ProcessPoolExecutor
 
 # Suffixes a folder walk picks up; an archived PDF is republished only when named.
 SOURCE_SUFFIXES = frozenset(suffix for suffix in readers.READERS if suffix != ".pdf")
@@ -181,6 +183,9 @@ def make_pool(workers: int, *, niceness: int = 0, warm: Callable[[], object] | N
     in each. To keep memory flat, replace the pool after about
     `RECYCLE_AFTER` documents per worker, as `publish_batch` does (Python
     3.11's own `max_tasks_per_child` can deadlock: CPython issue 115634)."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["communique.preload"])
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start, initargs=(niceness, warm))

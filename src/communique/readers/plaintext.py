@@ -972,8 +972,9 @@ def _frame_features(units: list[str], i: int, hint: Unit | None = None) -> dict[
         "caps_line": text.isupper() and _looks_like_title(text) and word_count(text) >= 2,
         "subtitle_lower": _is_subtitle(text, after_genre=False),
         "headline_under_genre": after_genre and _is_subtitle(text, after_genre=True),
-        "headline_after_date": any(genre_kind(u) or _names_genre(u) for u in units[:i])
-        and _is_subtitle(text, after_genre=True),
+        # The cheap test first: looking back over every line before is quadratic in a long text.
+        "headline_after_date": _is_subtitle(text, after_genre=True)
+        and any(genre_kind(u) or _names_genre(u) for u in units[:i]),
         "date_piece": _is_date_piece(text),
         "addressee": _is_addressee(text),
         # the act's line under its title: "… министрінің 2015 жылғы 2 ақпандағы № 70 бұйрығы. …"
