@@ -41,6 +41,11 @@ signatures, a closing formula, a meeting-and-date line):
   blocks side by side in borderless columns, filled row by row (several
   signers); a Word table without borders.
 
+A document's own table is `<table [header-rows="1"] [widths="1 2 1"]>
+<tr><td [colspan="2"] [rowspan="2"]>blocks</td>…</tr>…</table>`: ruled
+cells, `widths` the columns' relative shares of the text width, the header
+rows repeated on each page; a cell spanned over is not written.
+
 Margin blocks (header and footer) are `<p>`, `<row>`, `<image>`, `<rule>`
 and `<spacer>`; `pages="first"` / `"rest"` give the first page its own.
 Inline: text, `<b>`, `<i>`, `<u>`, `<sup>`, `<a href="..">`, `<br/>`,
@@ -195,6 +200,27 @@ class Grid:
 
 
 @dataclass(frozen=True)
+class TableCell:
+    """A table cell's blocks and spans; `header` for the header rows' cells."""
+
+    blocks: tuple[LayoutBlock, ...]
+    col_span: int = 1
+    row_span: int = 1
+    header: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A document's table: `rows` as a full grid, each cell at its top-left
+    slot and None where a span covers; `widths` the columns' shares of the
+    width (summing to 1); the first `header_rows` rows repeat on each page."""
+
+    widths: tuple[float, ...]
+    rows: tuple[tuple[TableCell | None, ...], ...]
+    header_rows: int = 0
+
+
+@dataclass(frozen=True)
 class Rule:
     """A horizontal line from the left margin; `width` None spans the frame."""
 
@@ -216,7 +242,7 @@ class PageBreak:
     pass
 
 
-LayoutBlock: TypeAlias = Paragraph | List | Image | Rule | Spacer | PageBreak | Row | Grid
+LayoutBlock: TypeAlias = Paragraph | List | Image | Rule | Spacer | PageBreak | Row | Grid | Table
 PageSet = Literal["all", "first", "rest"]
 
 
@@ -375,6 +401,11 @@ def walk_paragraphs(blocks: tuple[LayoutBlock, ...]) -> Iterator[Paragraph]:
             for row in block.rows:
                 for cell in row:
                     yield from walk_paragraphs(cell)
+        elif isinstance(block, Table):
+            for table_row in block.rows:
+                for table_cell in table_row:
+                    if table_cell is not None:
+                        yield from walk_paragraphs(table_cell.blocks)
 
 
 # ---------------------------------------------------------------- numbering
@@ -451,12 +482,13 @@ _DOCUMENT_ATTRS = {"size", "margins", "lang", "title", "author", "subject", "key
 _INLINE_TAGS = {"b", "i", "u", "sup", "a", "br", "span", "page-number", "page-count"}
 _INLINE_ATTRS: dict[str, set[str]] = {"a": {"href"}, "span": {"lang", "role"}}
 _PAGE_FIELDS = {"page-number", "page-count"}
-_NOT_IN_MARGINS = {"list", "page-break", "grid"}
+_NOT_IN_MARGINS = {"list", "page-break", "grid", "table"}
 _ROW_PARTS = ("left", "center", "right")
 _BLOCK_ATTRS: dict[str, set[str]] = {
     "p": {"style", "lang", "keep-with-previous"},
     "row": {"style", "lang", "keep-with-previous"},
     "grid": {"columns", "widths", "keep-with-previous"},
+    "table": {"header-rows", "widths"},
     "list": {"style", "start", "format", "label", "bullet"},
     "item": set(),
     "image": {"src", "width", "height", "align", "alt"},
@@ -619,6 +651,8 @@ class _Parser:
             return self.row(node)
         if tag == "grid":
             return self.grid(node)
+        if tag == "table":
+            return self.table(node)
         if tag == "list":
             style = self.style_ref(node, self.list_styles)
             start = self.integer(node, "start", node.get("start", "1"))
@@ -710,6 +744,52 @@ class _Parser:
         if rows and len(rows[-1]) < columns:  # the last row filled with empty cells
             rows[-1] = rows[-1] + ((),) * (columns - len(rows[-1]))
         return Grid(widths=widths, rows=tuple(rows))
+
+    def table(self, node: etree._Element) -> Table:
+        header_rows = self.integer(node, "header-rows", node.get("header-rows", "0"))
+        grid: list[list[TableCell | None]] = []
+        covered: set[tuple[int, int]] = set()
+        for r, tr in enumerate(self.children(node)):
+            if tr.tag != "tr":
+                raise self.fail(tr, f"<table> holds only <tr>, not <{tr.tag}>", f"<{tr.tag}")
+            self.check_attrs(tr, set())
+            line: list[TableCell | None] = []
+            for td in self.children(tr):
+                if td.tag != "td":
+                    raise self.fail(td, f"<tr> holds only <td>, not <{td.tag}>", f"<{td.tag}")
+                self.check_attrs(td, {"colspan", "rowspan"})
+                while (r, len(line)) in covered:
+                    line.append(None)
+                spans = [self.integer(td, name, td.get(name, "1")) for name in ("colspan", "rowspan")]
+                if min(spans) < 1:
+                    raise self.fail(td, "colspan and rowspan must be 1 or more", "span=")
+                cell = TableCell(self.blocks(td), col_span=spans[0], row_span=spans[1], header=r < header_rows)
+                covered.update((r + dr, len(line) + dc) for dr in range(spans[1]) for dc in range(spans[0]))
+                line.append(cell)
+                line.extend([None] * (spans[0] - 1))
+            while (r, len(line)) in covered:
+                line.append(None)
+            grid.append(line)
+        columns = max((len(line) for line in grid), default=0)
+        if not columns:
+            raise self.fail(node, "a <table> needs a row with a cell", "<table")
+        # a span reaching below the last row stops there
+        rows = tuple(tuple(line + [None] * (columns - len(line))) for line in grid)
+        rows = tuple(
+            tuple(replace(c, row_span=min(c.row_span, len(rows) - r)) if c is not None else None for c in row)
+            for r, row in enumerate(rows)
+        )
+        if node.get("widths"):
+            try:
+                shares = [float(part) for part in node.get("widths", "").split()]
+            except ValueError:
+                raise self.fail(node, "widths: numbers, each column's share", "widths=") from None
+            if len(shares) != columns or min(shares) <= 0:
+                raise self.fail(node, f"widths: {columns} positive numbers, one per column", "widths=")
+        else:
+            shares = [1.0] * columns
+        widths = tuple(share / sum(shares) for share in shares)
+        return Table(widths=widths, rows=rows, header_rows=min(header_rows, len(rows)))
 
     def inline(self, node: etree._Element, fmt: Run) -> Iterator[Run]:
         if node.text:

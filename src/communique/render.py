@@ -28,7 +28,7 @@ from markupsafe import Markup, escape
 
 from communique.errors import CommuniqueError
 from communique.layout import Layout, parse_layout
-from communique.model import Block, Content, Document, Footnote, Inline, ListBlock, TextBlock, meta_to_dict
+from communique.model import Block, Content, Document, Footnote, Inline, ListBlock, Table, TextBlock, meta_to_dict
 from communique.template import (
     COMMON,
     ENTRY,
@@ -284,6 +284,10 @@ def unreferenced_footnotes(blocks: tuple[Block, ...]) -> list[str]:
             elif isinstance(block, ListBlock):
                 for item in block.items:
                     visit(item.blocks)
+            elif isinstance(block, Table):
+                for row in block.rows:
+                    for cell in row:
+                        visit(cell.blocks)
 
     visit(blocks)
     return [b.label for b in blocks if isinstance(b, Footnote) and b.label not in referenced]

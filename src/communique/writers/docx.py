@@ -52,6 +52,7 @@ from communique.layout import (
     Run,
     Spacer,
     Style,
+    Table,
 )
 from communique.writers import ooxml
 
@@ -290,6 +291,8 @@ class _DocxBuilder:
                 self._row(block, container)
             elif isinstance(block, Grid):
                 self._grid(block, container, base_indent)
+            elif isinstance(block, Table):
+                self._table(block, container, base_indent)
             elif isinstance(block, Image):
                 style = FIGURE_STYLE
                 if block.align != "center":
@@ -370,6 +373,43 @@ class _DocxBuilder:
                     cell._tc.remove(placeholder._p)
                 else:  # a cell must hold a paragraph: an empty one of no height
                     placeholder.style = self.doc.styles[SPACER_STYLE]
+
+    def _table(self, block: Table, container: _Container, base_indent: float) -> None:
+        """A document's table: ruled, fixed column widths over the text width
+        (less a list's indent), merged cells for spans, rows kept whole and
+        the header rows repeated on each page, as in the PDF."""
+        from communique.writers.pdf import TABLE_CELL_MARGIN, TABLE_RULE
+
+        table: WordTable = container.add_table(len(block.rows), len(block.widths))  # type: ignore[attr-defined]
+        width = self.layout.page.frame_width - base_indent
+        for r, row in enumerate(block.rows):
+            for c, cell in enumerate(row):
+                if cell is not None and (cell.col_span > 1 or cell.row_span > 1):
+                    table.cell(r, c).merge(table.cell(r + cell.row_span - 1, c + cell.col_span - 1))
+        ooxml.fixed_table(
+            table._tbl, [share * width for share in block.widths], TABLE_RULE, TABLE_CELL_MARGIN, base_indent
+        )
+        for r, row in enumerate(block.rows):
+            ooxml.table_row_options(table.rows[r]._tr, header=r < block.header_rows)
+            for c, cell in enumerate(row):
+                if cell is None:
+                    continue
+                word_cell = table.cell(r, c)
+                placeholder = word_cell.paragraphs[0]
+                self._blocks(cell.blocks, word_cell, 0.0)
+                if len(word_cell._tc.findall(qn("w:p"))) > 1 or word_cell._tc.find(qn("w:tbl")) is not None:
+                    word_cell._tc.remove(placeholder._p)
+                else:  # a cell must hold a paragraph: an empty one in the cell's first style
+                    placeholder.style = self.doc.styles[self._cell_style(block)]
+
+    def _cell_style(self, block: Table) -> str:
+        """The style of the first paragraph in the table, for an empty cell."""
+        for row in block.rows:
+            for cell in row:
+                for inner in cell.blocks if cell is not None else ():
+                    if isinstance(inner, Paragraph):
+                        return inner.style
+        return SPACER_STYLE
 
     def _run(self, paragraph: WordParagraph, run: Run, lang: str | None = None) -> None:
         if run.lang is None and lang is not None:

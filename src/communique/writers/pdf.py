@@ -11,6 +11,7 @@ than a silent blank box.
 
 from __future__ import annotations
 
+import copy
 import io
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -50,6 +51,8 @@ from communique.layout import (
     Run,
     Spacer,
     Style,
+    Table,
+    TableCell,
     format_label,
 )
 from communique.writers import DEFAULT_PDF_PROFILE, PDF_PROFILES
@@ -218,6 +221,8 @@ def _flowables(
             yield mark(_row(block, layout, styles), tags.new(tag_for(element_name(block), role), lang=block.lang or ""))
         elif isinstance(block, Grid):
             yield _grid(block, layout, styles, tags)
+        elif isinstance(block, Table):
+            yield _table(block, layout, styles, base_indent, tags)
         elif isinstance(block, Image):
             alt = layout.alt_text(block)
             yield mark(
@@ -408,13 +413,103 @@ def _grid(block: Grid, layout: Layout, styles: dict[str, ParagraphStyle], tags: 
     return table
 
 
+# A table's rules and cell margins, the same in the DOCX (Word's defaults).
+TABLE_RULE = 0.5
+TABLE_CELL_MARGIN = 5.4
+
+
+class RuledTable(RLTable):  # type: ignore[misc]
+    """A table whose rules are artifacts and whose header rows, repeated on
+    a later page, are drawn as artifacts too (read once, where they stand)."""
+
+    header_rows = 0
+
+    def _drawLines(self) -> None:  # reportlab's name
+        with artifact(self.canv, STRUCTURE["rule"]):
+            super()._drawLines()
+
+    def _drawBkgrnd(self) -> None:  # reportlab's name
+        with artifact(self.canv, STRUCTURE["rule"]):
+            super()._drawBkgrnd()
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # reportlab's name
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        for part in parts[1:]:
+            part.header_rows = self.header_rows
+            for index in range(min(self.header_rows, len(part._cellvalues))):
+                part._cellvalues[index] = [_repeated(value) for value in part._cellvalues[index]]
+        return parts
+
+
+def _repeated(value: Any) -> Any:
+    """A header cell's content drawn again on a later page: a copy drawn as
+    an artifact."""
+    if isinstance(value, list | tuple):  # reportlab's own tuple type for a cell's flowables
+        return type(value)(_repeated(item) for item in value)
+    if isinstance(value, Flowable):
+        return mark(copy.copy(value), STRUCTURE["pagebreak"])
+    return value
+
+
+def _table(
+    block: Table, layout: Layout, styles: dict[str, ParagraphStyle], base_indent: float, tags: StructureBuilder
+) -> Flowable:
+    """A document's table: ruled cells, widths shared out over the text
+    width (less the indent of a list around it), spans, header rows
+    repeated on each page; tagged Table → TR → TH/TD."""
+    data: list[list[Any]] = []
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), TABLE_RULE, HexColor("#000000")),
+        ("LEFTPADDING", (0, 0), (-1, -1), TABLE_CELL_MARGIN),
+        ("RIGHTPADDING", (0, 0), (-1, -1), TABLE_CELL_MARGIN),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    with tags.element(tag_for(element_name(block))):
+        for r, row in enumerate(block.rows):
+            line: list[Any] = []
+            with tags.element(tag_for("tablerow")):
+                for c, cell in enumerate(row):
+                    if cell is None:
+                        line.append("")
+                        continue
+                    spans = (cell.row_span, cell.col_span)
+                    line.append(list(_cell(cell.blocks, layout, styles, tags, _cell_element(cell), spans)))
+                    if cell.col_span > 1 or cell.row_span > 1:
+                        commands.append(("SPAN", (c, r), (c + cell.col_span - 1, r + cell.row_span - 1)))
+            data.append(line)
+    width = layout.page.frame_width - base_indent
+    table = RuledTable(
+        data,
+        colWidths=[share * width for share in block.widths],
+        hAlign="RIGHT" if base_indent else "LEFT",
+        repeatRows=block.header_rows,
+    )
+    table.header_rows = block.header_rows
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def _cell_element(cell: TableCell) -> str:
+    return "tableheader" if cell.header else "tablecell"
+
+
 def _cell(
-    blocks: tuple[LayoutBlock, ...], layout: Layout, styles: dict[str, ParagraphStyle], tags: StructureBuilder
+    blocks: tuple[LayoutBlock, ...],
+    layout: Layout,
+    styles: dict[str, ParagraphStyle],
+    tags: StructureBuilder,
+    element: str = "gridcell",
+    spans: tuple[int, int] | None = None,
 ) -> Iterator[Flowable]:
-    """A grid cell's content with paragraph spacing as spacers: inside a cell
-    reportlab drops the first space before and the last space after and
-    merges the others, where Word adds every one."""
-    with tags.element(tag_for("gridcell")):
+    """A grid or table cell's content with paragraph spacing as spacers:
+    inside a cell reportlab drops the first space before and the last space
+    after and merges the others, where Word adds every one. A table cell's
+    `spans` (rows, columns) go on its element."""
+    with tags.element(tag_for(element)) as made:
+        if isinstance(made, Element):
+            made.spans = spans
         for block in blocks:
             if not isinstance(block, Paragraph):
                 yield from _flowables((block,), layout, styles, 0.0, tags)

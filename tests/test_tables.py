@@ -1,0 +1,142 @@
+"""Tables: the model's `table` block through JSON, the layout tree and both
+writers: a real table in the PDF (tagged Table → TR → TH/TD, rules as
+artifacts, header rows repeated but read once) and in the DOCX (w:tbl with
+its grid, borders, merged cells, repeated header rows), drawn alike by
+LibreOffice."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import docx
+import pikepdf
+import pytest
+from docx.oxml.ns import qn
+
+from communique.model import Document, Meta, ModelError, Table, TableCell, TextBlock, from_dict, plain, to_dict
+from communique.publish import Options, render_outputs
+from communique.render import find_template
+from tests.conftest import pdf_bytes_text, squash
+from tests.test_archival import assert_verapdf_passes
+from tests.test_parity import _parity, _require_rendering_tools
+from tests.test_tagged import marked_pieces, structure
+
+
+def cell(text: str, **spans: int) -> TableCell:
+    return TableCell((TextBlock("paragraph", plain(text)),), **spans)
+
+
+def table_document(rows: int = 4) -> Document:
+    """A paragraph, a table with a header row, a row span and a column span
+    and `rows` body rows, a closing paragraph."""
+    body = [
+        (cell("Alpha spans two rows", row_span=2), cell("First description"), cell("12")),
+        (cell("Spans two columns", col_span=2),),
+    ]
+    body += [(cell(f"Item {n}"), cell(f"Description of item {n} in a few words"), cell(str(n))) for n in range(rows)]
+    table = Table(((cell("Name"), cell("Description"), cell("Amount")), *body), header_rows=1, widths=(0.25, 0.5, 0.25))
+    blocks = (TextBlock("paragraph", plain("Before the table.")), table, TextBlock("paragraph", plain("After it.")))
+    return Document(Meta(title="Tables", language="en"), blocks)
+
+
+def publish(document: Document, *formats: str) -> dict[str, bytes]:
+    return render_outputs(document, Options(find_template("statement"), formats=formats))
+
+
+# ---------------------------------------------------------------- model
+
+
+def test_a_table_goes_through_json_unchanged() -> None:
+    document = table_document()
+    data = json.loads(json.dumps(to_dict(document)))
+    assert data["blocks"][1]["rows"][1][0] == {
+        "blocks": [{"kind": "paragraph", "content": [{"kind": "text", "text": "Alpha spans two rows"}]}],
+        "row_span": 2,
+    }
+    assert from_dict(data) == document
+    table = document.blocks[1]
+    assert isinstance(table, Table) and table.columns == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        ({"widths": [1, 2]}, "/blocks/0/widths"),
+        ({"header_rows": 5}, "/blocks/0/header_rows"),
+        ({"rows": [[{"blocks": [], "col_span": 0}]]}, "/blocks/0/rows/0/0/col_span"),
+    ],
+)
+def test_a_table_that_does_not_fit_names_the_place(change: dict[str, object], where: str) -> None:
+    block = {"kind": "table", "rows": [[{"blocks": []}, {"blocks": []}, {"blocks": []}]], **change}
+    with pytest.raises(ModelError) as caught:
+        from_dict({"blocks": [block]})
+    assert caught.value.path == where
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def test_the_pdf_holds_a_tagged_table_read_in_order() -> None:
+    pdf = publish(table_document(), "pdf")["pdf"]
+    text = squash(pdf_bytes_text(pdf))
+    assert "Name Description Amount Alpha spans two rows First description 12 Spans two columns" in text
+    with pikepdf.open(io.BytesIO(pdf)) as doc:
+        tree = structure(doc)
+        tables = [n for n in tree.walk() if n.type == "Table"]
+        assert len(tables) == 1
+        rows = tables[0].kids
+        assert [n.type for n in rows] == ["TR"] * 7
+        assert [n.type for n in rows[0].kids] == ["TH"] * 3
+        assert [n.type for n in rows[1].kids] == ["TD"] * 3
+        assert [n.type for n in rows[2].kids] == ["TD"]  # the spanned-over cells are not written
+        assert not marked_pieces(doc)[1]  # the rules are artifacts
+
+
+def test_a_long_table_repeats_its_header_and_is_read_once(tmp_path: Path) -> None:
+    pdf = publish(table_document(rows=70), "pdf")["pdf"]
+    path = tmp_path / "table.pdf"
+    path.write_bytes(pdf)
+    with pikepdf.open(path) as doc:
+        assert len(doc.pages) >= 2
+        tree = structure(doc)
+        headers = [n for n in tree.walk() if n.type == "TH"]
+        assert len(headers) == 3 and all(len(n.kids[0].pieces) == 1 for n in headers)  # one piece: read once
+        assert not marked_pieces(doc)[1]
+    pages = pdf_bytes_text(pdf).split("\f")
+    assert all("Name" in page and "Amount" in page for page in pages if page.strip())  # repeated on each page
+    assert_verapdf_passes(path, "3a")
+
+
+# ---------------------------------------------------------------- DOCX
+
+
+def test_the_docx_holds_a_word_table_with_borders_spans_and_a_header_row() -> None:
+    data = publish(table_document(), "docx")["docx"]
+    word = docx.Document(io.BytesIO(data))
+    (table,) = word.tables
+    assert [c.text for c in table.rows[0].cells] == ["Name", "Description", "Amount"]
+    assert table.cell(1, 0).text == table.cell(2, 0).text == "Alpha spans two rows"  # merged down
+    assert table.cell(2, 1).text == table.cell(2, 2).text == "Spans two columns"  # merged across
+    tbl = table._tbl
+    assert tbl.find(f"{qn('w:tblPr')}/{qn('w:tblBorders')}/{qn('w:insideH')}").get(qn("w:val")) == "single"
+    widths = [int(col.get(qn("w:w"))) for col in tbl.find(qn("w:tblGrid"))]
+    assert widths[1] == pytest.approx(2 * widths[0], abs=2) and widths[0] == pytest.approx(widths[2], abs=1)
+    headers = [row.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None for row in tbl.findall(qn("w:tr"))]
+    assert headers == [True] + [False] * 6
+    paragraphs = [p.text for p in word.paragraphs]
+    assert paragraphs.index("Before the table.") < paragraphs.index("After it.")
+
+
+@pytest.mark.slow
+def test_libreoffice_draws_the_table_like_our_pdf(tmp_path: Path) -> None:
+    _require_rendering_tools()
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    source = tmp_path / "table.json"
+    source.write_text(json.dumps(to_dict(table_document(rows=70))), encoding="utf-8")
+    result = _parity().parity_of(source, tmp_path / "work")
+    assert result.our_pages == result.office_pages >= 2
+    assert result.agreement >= 0.95, "\n".join(result.missing)
