@@ -1,5 +1,6 @@
-"""Tables: the model's `table` block through JSON, the layout tree and both
-writers: a real table in the PDF (tagged Table → TR → TH/TD, rules as
+"""Tables: the model's `table` block through JSON, Markdown pipe tables and
+Word files (ours read back exactly, foreign ones with their spans), the
+layout tree and both writers: a real table in the PDF (tagged Table → TR → TH/TD, rules as
 artifacts, header rows repeated but read once) and in the DOCX (w:tbl with
 its grid, borders, merged cells, repeated header rows), drawn alike by
 LibreOffice."""
@@ -9,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 import shutil
+import subprocess
 from pathlib import Path
 
 import docx
@@ -16,9 +18,23 @@ import pikepdf
 import pytest
 from docx.oxml.ns import qn
 
-from communique.model import Document, Meta, ModelError, Table, TableCell, TextBlock, from_dict, plain, to_dict
+from communique.model import (
+    Document,
+    Meta,
+    ModelError,
+    Table,
+    TableCell,
+    TextBlock,
+    block_text,
+    from_dict,
+    plain,
+    to_dict,
+)
 from communique.publish import Options, render_outputs
+from communique.readers import docxfile
+from communique.readers import markdown as markdown_reader
 from communique.render import find_template
+from communique.writers import markdown as markdown_writer
 from tests.conftest import pdf_bytes_text, squash
 from tests.test_archival import assert_verapdf_passes
 from tests.test_parity import _parity, _require_rendering_tools
@@ -140,3 +156,94 @@ def test_libreoffice_draws_the_table_like_our_pdf(tmp_path: Path) -> None:
     result = _parity().parity_of(source, tmp_path / "work")
     assert result.our_pages == result.office_pages >= 2
     assert result.agreement >= 0.95, "\n".join(result.missing)
+
+
+# ---------------------------------------------------------------- readers
+
+
+def test_our_docx_reads_back_to_the_same_table() -> None:
+    document = table_document()
+    back = docxfile.read(publish(document, "docx")["docx"], "table.docx")
+    assert back.blocks == document.blocks
+
+
+def _foreign_docx() -> bytes:
+    """A Word file made with python-docx: a header row marked to repeat, a
+    cell merged across, one merged down, a short row, text around it."""
+    word = docx.Document()
+    word.add_paragraph("Before the table.")
+    table = word.add_table(rows=5, cols=3)
+    for r in range(5):
+        for c in range(3):
+            table.cell(r, c).text = f"r{r}c{c}"
+    table.cell(1, 0).merge(table.cell(1, 1)).text = "across"
+    table.cell(2, 2).merge(table.cell(3, 2)).text = "down"
+    header = table.rows[0]._tr.get_or_add_trPr()
+    header.append(header.makeelement(qn("w:tblHeader"), {}))
+    last = table.rows[4]._tr
+    last.remove(last.findall(qn("w:tc"))[2])  # a short row
+    word.add_paragraph("After the table.")
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_foreign_word_table_is_read_as_a_table() -> None:
+    document = docxfile.read(_foreign_docx(), "foreign.docx")
+    (table,) = [b for b in document.blocks if isinstance(b, Table)]
+    texts = [[" ".join(block_text(b) for b in c.blocks) for c in row] for row in table.rows]
+    assert texts == [
+        ["r0c0", "r0c1", "r0c2"],
+        ["across", "r1c2"],
+        ["r2c0", "r2c1", "down"],
+        ["r3c0", "r3c1"],
+        ["r4c0", "r4c1", ""],  # the short row filled with an empty cell
+    ]
+    assert table.header_rows == 1
+    assert (table.rows[1][0].col_span, table.rows[2][2].row_span) == (2, 2)
+    assert table.rows[4][2].col_span == 1 and table.columns == 3
+    kinds = [b.kind for b in document.blocks]
+    assert kinds.index("table") == 1 and len(kinds) == 3
+
+
+def test_a_foreign_table_publishes_with_all_its_words(tmp_path: Path) -> None:
+    document = docxfile.read(_foreign_docx(), "foreign.docx")
+    outputs = publish(document, "pdf", "docx")
+    text = squash(pdf_bytes_text(outputs["pdf"]))
+    for word in ("r0c0", "across", "r1c2", "down", "r3c1", "r4c1"):
+        assert word in text
+    (table,) = docx.Document(io.BytesIO(outputs["docx"])).tables
+    assert table.cell(2, 2).text == table.cell(3, 2).text == "down"
+
+
+def test_a_markdown_pipe_table_is_read_and_written_back() -> None:
+    source = "Intro.\n\n| Item | Amount |\n|---|--:|\n| Travel | *1 200* |\n| a \\| b | |\n\nAfter.\n"
+    document = markdown_reader.read(source.encode(), "t.md")
+    (table,) = [b for b in document.blocks if isinstance(b, Table)]
+    assert table.header_rows == 1 and table.columns == 2
+    assert [[block_text(b) for c in row for b in c.blocks] for row in table.rows] == [
+        ["Item", "Amount"],
+        ["Travel", "1 200"],
+        ["a | b"],
+    ]
+    assert table.rows[1][1].blocks[0].content[0].kind == "emphasis"  # type: ignore[union-attr]
+    written = markdown_writer.write(document).decode()
+    assert "| a \\| b |  |" in written
+    again = markdown_reader.read(written.encode(), "t.md")
+    assert [b for b in again.blocks if isinstance(b, Table)] == [table]
+
+
+@pytest.mark.slow
+def test_our_table_reads_back_after_a_libreoffice_resave(tmp_path: Path) -> None:
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed")
+    document = table_document()
+    ours = tmp_path / "ours.docx"
+    ours.write_bytes(publish(document, "docx")["docx"])
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path / "office"), str(ours)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    back = docxfile.read((tmp_path / "office" / "ours.docx").read_bytes(), "resaved.docx")
+    assert back.blocks == document.blocks

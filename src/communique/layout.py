@@ -774,7 +774,11 @@ class _Parser:
         if not columns:
             raise self.fail(node, "a <table> needs a row with a cell", "<table")
         # a span reaching below the last row stops there
-        rows = tuple(tuple(line + [None] * (columns - len(line))) for line in grid)
+        # a short row is filled with empty cells, so every row has the same columns
+        rows = tuple(
+            tuple(line + [TableCell((), header=r < header_rows) for _ in range(columns - len(line))])
+            for r, line in enumerate(grid)
+        )
         rows = tuple(
             tuple(replace(c, row_span=min(c.row_span, len(rows) - r)) if c is not None else None for c in row)
             for r, row in enumerate(rows)

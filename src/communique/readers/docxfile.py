@@ -53,6 +53,8 @@ from communique.model import (
     ListItem,
     Meta,
     ModelError,
+    Table,
+    TableCell,
     TextBlock,
     meta_from_dict,
     meta_to_dict,
@@ -389,6 +391,7 @@ class _Para:
     num: tuple[str, int] | None
     indent: int
     depth: int = 0  # "continued N" styles: the list level it continues
+    table: Table | None = None  # a table standing here, read whole
 
     def text(self) -> str:
         return _content_text(self.content)
@@ -481,9 +484,16 @@ class _Reader:
             style_id = style.based_on
         return None, depth
 
-    def paragraphs(self) -> list[_Para]:
+    def paragraphs(self, container: etree._Element | None = None) -> list[_Para]:
+        """The paragraphs of the body (or of a table cell) in reading order,
+        each table as one `_Para` holding it."""
         out: list[_Para] = []
-        for p in _body_paragraphs(self.body):
+        for p in _body_paragraphs(self.body if container is None else container, self.flattened):
+            if p.tag == _w("tbl"):
+                table = self.table(p)
+                if table is not None:
+                    out.append(_Para(None, (), None, 0, table=table))
+                continue
             ppr = p.find(_w("pPr"))
             style_node = ppr.find(_w("pStyle")) if ppr is not None else None
             style_id = style_node.get(_w("val")) if style_node is not None else None
@@ -507,6 +517,93 @@ class _Reader:
                 continue
             out.append(_Para(role, content, num, indent or 0, depth))
         return out
+
+    def flattened(self, tbl: etree._Element) -> bool:
+        """A table read as the paragraphs it holds: one of our grids (signers
+        side by side), whose paragraphs with text are all metadata."""
+        if not self.ours:
+            return False
+        roles = [self.role_of(_style_id(p))[0] or "" for p in tbl.iter(_w("p")) if _text_of_node(p).strip()]
+        return bool(roles) and all(role.startswith("meta.") or role == "decor" for role in roles)
+
+    def table(self, tbl: etree._Element) -> Table | None:
+        """A Word table as the model's: merged cells as spans (gridSpan
+        across, vMerge down), the leading rows marked to repeat as header
+        rows, the grid's column widths as shares; short rows filled with
+        empty cells. None for a table with no cells."""
+        rows: list[list[TableCell]] = []
+        starts: list[list[int]] = []  # each cell's first grid column, row by row
+        header_rows, in_header = 0, True
+        for tr in _children(tbl, "tr"):
+            tr_pr = tr.find(_w("trPr"))
+            if in_header and tr_pr is not None and tr_pr.find(_w("tblHeader")) is not None:
+                header_rows += 1
+            else:
+                in_header = False
+            cells: list[TableCell] = []
+            columns: list[int] = []
+            column = _int(_grid_skip(tr_pr, "gridBefore"), 0) or 0
+            if column:
+                cells.append(TableCell((), col_span=column))
+                columns.append(0)
+            for tc in _children(tr, "tc"):
+                tc_pr = tc.find(_w("tcPr"))
+                span = max(1, _int(_prop(tc_pr, "gridSpan"), 1) or 1)
+                merge = tc_pr.find(_w("vMerge")) if tc_pr is not None else None
+                if (
+                    merge is not None
+                    and merge.get(_w("val"), "continue") == "continue"
+                    and self._extend(rows, starts, column)
+                ):
+                    column += span
+                    continue
+                cells.append(TableCell(tuple(self.cell_blocks(tc)), col_span=span))
+                columns.append(column)
+                column += span
+            rows.append(cells)
+            starts.append(columns)
+        if not any(rows):
+            return None
+        widths = [(_int(col.get(_w("w")), 0) or 0) for col in _children(tbl.find(_w("tblGrid")), "gridCol")]
+        filled: dict[int, int] = {}  # row → grid columns its cells and the spans into it fill
+        for r, (row, columns) in enumerate(zip(rows, starts, strict=True)):
+            for cell, start in zip(row, columns, strict=True):
+                for below in range(r, r + cell.row_span):
+                    filled[below] = max(filled.get(below, 0), start + cell.col_span)
+        columns_count = max(filled.values())
+        for r, row in enumerate(rows):
+            if filled[r] < columns_count:
+                row.append(TableCell((), col_span=columns_count - filled[r]))
+        table = Table(tuple(tuple(row) for row in rows), header_rows=min(header_rows, len(rows) - 1))
+        if len(widths) == columns_count and min(widths, default=0) > 0:
+            # the twips of the grid, shares again: 0.25 stays 0.25 through the round trip
+            table = replace(table, widths=tuple(round(w / sum(widths), 3) for w in widths))
+        return table
+
+    @staticmethod
+    def _extend(rows: list[list[TableCell]], starts: list[list[int]], column: int) -> bool:
+        """Lengthen by one row the cell above that starts at `column` (a
+        vertical merge going on); False when no row above has one there."""
+        for r in range(len(rows) - 1, -1, -1):
+            if column in starts[r]:
+                index = starts[r].index(column)
+                cell = rows[r][index]
+                if cell.row_span < len(rows) - r:  # a merge broken by a row in between
+                    return False
+                rows[r][index] = replace(cell, row_span=cell.row_span + 1)
+                return True
+        return False
+
+    def cell_blocks(self, tc: etree._Element) -> list[Block]:
+        """A cell's blocks: its paragraphs, lists and nested tables."""
+        builder = _ListBuilder(self.numbering)
+        for para in self.paragraphs(tc):
+            if para.table is not None:
+                builder.mark()
+                builder.blocks.append(para.table)
+            elif para.role not in ("decor",) and not (para.role or "").startswith("meta."):
+                builder.add(para)
+        return builder.finish()
 
     def _style_value(self, style_id: str | None, attr: str) -> Any:
         seen: set[str] = set()
@@ -618,6 +715,10 @@ class _Reader:
         blocks = _ListBuilder(self.numbering)
         plain: list[tuple[int, _Para]] = []  # paragraphs whose role the plain-text rules decide
         for para in paragraphs:
+            if para.table is not None:
+                blocks.mark()
+                blocks.blocks.append(para.table)
+                continue
             role = para.role
             if role == "decor":
                 continue
@@ -704,20 +805,52 @@ def _is_ours(style_name: str) -> bool:
     return name in template_roles() and name not in _WORD_ROLES and not _HEADING.match(name)
 
 
-def _body_paragraphs(body: etree._Element) -> list[etree._Element]:
-    """Paragraphs in reading order, through tables, content controls and
-    tracked insertions and moves; a paragraph's text boxes and shapes follow
-    it (once: the VML fallback copy of a DrawingML text box is skipped)."""
+def _body_paragraphs(body: etree._Element, flattened: Any = None) -> list[etree._Element]:
+    """Paragraphs and tables (`w:tbl`, read whole) in reading order, through
+    content controls and tracked insertions and moves; a table `flattened`
+    says to read as paragraphs gives its paragraphs. A paragraph's text
+    boxes and shapes follow it (once: the VML fallback copy of a DrawingML
+    text box is skipped)."""
     out: list[etree._Element] = []
     for node in body:
         tag = etree.QName(node).localname if isinstance(node.tag, str) else ""
         if tag == "p":
             out.append(node)
             for box in _text_boxes(node):
-                out.extend(_body_paragraphs(box))
+                out.extend(_body_paragraphs(box, flattened))
+        elif tag == "tbl" and not (flattened and flattened(node)):
+            out.append(node)
         elif tag in ("tbl", "sdt", "customXml", "ins", "moveTo", "sdtContent", "tr", "tc"):
-            out.extend(_body_paragraphs(node))
+            out.extend(_body_paragraphs(node, flattened))
     return out
+
+
+def _style_id(p: etree._Element) -> str | None:
+    node = p.find(f"{_w('pPr')}/{_w('pStyle')}")
+    return node.get(_w("val")) if node is not None else None
+
+
+def _children(node: etree._Element | None, tag: str) -> list[etree._Element]:
+    """The `w:<tag>` children of a table part, through content controls,
+    custom XML and tracked insertions around them."""
+    out: list[etree._Element] = []
+    for child in node if node is not None else ():
+        name = etree.QName(child).localname if isinstance(child.tag, str) else ""
+        if name == tag:
+            out.append(child)
+        elif name in ("sdt", "sdtContent", "customXml", "ins", "moveTo"):
+            out.extend(_children(child, tag))
+    return out
+
+
+def _prop(parent: etree._Element | None, tag: str) -> str | None:
+    node = parent.find(_w(tag)) if parent is not None else None
+    return node.get(_w("val")) if node is not None else None
+
+
+def _grid_skip(tr_pr: etree._Element | None, tag: str) -> str | None:
+    """A row's `gridBefore` (grid columns left empty before its first cell)."""
+    return _prop(tr_pr, tag)
 
 
 def _text_boxes(p: etree._Element) -> list[etree._Element]:

@@ -58,6 +58,8 @@ from communique.model import (
     ListItem,
     Meta,
     ModelError,
+    Table,
+    TableCell,
     TextBlock,
     content_text,
     is_iso_date,
@@ -214,6 +216,7 @@ def _footnote_definition(state: StateBlock, start_line: int, end_line: int, sile
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "maxNesting": _MAX_NESTING})
     md.block.ruler.before("reference", "footnote_definition", _footnote_definition, {"alt": ["paragraph"]})
+    md.enable("table")  # GitHub's pipe tables
     return md
 
 
@@ -346,6 +349,8 @@ class _Blocks:
                 out.append(self.list(token))
             elif token.type == "blockquote_open":
                 out.extend(_as_quote(b) for b in self.blocks("blockquote_close") if not isinstance(b, _H1))
+            elif token.type == "table_open":
+                out.append(self.table())
             elif token.type in ("code_block", "fence"):
                 content = _tidy(plain(token.content))
                 if content:
@@ -397,6 +402,23 @@ class _Blocks:
                 self.label = None
                 items.append(ListItem(label, tuple(blocks)))
         return ListBlock("numbered_list" if ordered else "bullet_list", tuple(items))
+
+    def table(self) -> Table:
+        """A pipe table: its header row (the row above the `---` line) and
+        body rows, each cell one paragraph (or none when empty)."""
+        rows: list[tuple[TableCell, ...]] = []
+        cells: list[TableCell] = []
+        header_rows = 0
+        while (token := self.take()).type != "table_close":
+            if token.type in ("th_open", "td_open"):
+                content = _one_line(self.inline().children)
+                cells.append(TableCell((TextBlock("paragraph", content),) if content else ()))
+            elif token.type == "tr_close":
+                rows.append(tuple(cells))
+                cells = []
+            elif token.type == "thead_close":
+                header_rows = len(rows)
+        return Table(tuple(rows), header_rows=header_rows)
 
 
 # A mark at the end of a paragraph's source: " {.recital}", " {label=\"(a)\"}", " {.paragraph label=\"§ 1\"}".
@@ -528,4 +550,10 @@ def _with_refs(block: Block, labels: set[str]) -> Block:
     if isinstance(block, ListBlock):
         items = tuple(replace(item, blocks=tuple(_with_refs(b, labels) for b in item.blocks)) for item in block.items)
         return replace(block, items=items)
+    if isinstance(block, Table):
+        rows = tuple(
+            tuple(replace(cell, blocks=tuple(_with_refs(b, labels) for b in cell.blocks)) for cell in row)
+            for row in block.rows
+        )
+        return replace(block, rows=rows)
     return block

@@ -42,6 +42,7 @@ _NATIVE = frozenset({"heading", "quote"})
 _PLAIN_LABEL = re.compile(r"\d{1,9}[.)]")
 _ALWAYS = re.compile(r"([\\`*_\[\]<>&{}])")
 _AT_START = re.compile(r"^([#>+=|~-])")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")  # a pipe inside a table cell
 _NUMBER_AT_START = re.compile(r"^(\d{1,9})([.)])")
 
 
@@ -121,7 +122,7 @@ def _table(block: Table, indent: str) -> str:
     """A pipe table: a cell's blocks on one line, its pipes escaped; the
     first row is the header row Markdown requires (spans are not kept)."""
     rows = [
-        [_content(_cell_content(cell)).replace("|", "\\|") for cell in row] + [""] * (block.columns - len(row))
+        [_UNESCAPED_PIPE.sub(r"\\|", _content(_cell_content(cell))) for cell in row] + [""] * (block.columns - len(row))
         for row in block.rows
     ]
     if not rows:
