@@ -28,7 +28,8 @@ Vocabulary (units: `pt`, `mm`, `cm`, `in`; colours `#RRGGBB`):
 Blocks: `<p style=".." [lang="ru"]>inline</p>`, `<list style=".." start="1"
 [format=".." label="(%1)" bullet="–"]><item>blocks</item></list>`,
 `<image src=".." width="40mm" height=".." align=".." alt=".."/>` (PNG or
-JPEG, inside the template's folder), `<rule thickness="0.5pt" color="#.."
+JPEG, inside the template's folder, or a document's own picture as a
+`data:image/png;base64,…` address), `<rule thickness="0.5pt" color="#.."
 space-before=".." space-after=".."/>`, `<spacer height="12pt"/>`,
 `<page-break/>`, and two for official layouts (`keep-with-previous="true"` on a
 `<p>`, `<row>` or `<grid>` keeps it on the page of the paragraph before it:
@@ -57,7 +58,10 @@ custom properties the DOCX carries (the template's name, metadata).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -169,11 +173,38 @@ class List:
 
 @dataclass(frozen=True)
 class Image:
-    src: Path
+    """A picture from a file (`src`) or a document's own bytes (`data`)."""
+
+    src: Path | None
     width: float | None = None
     height: float | None = None
     align: Align = "center"
     alt: str = ""
+    data: bytes | None = None
+
+    def source(self) -> str | io.BytesIO:
+        """What reportlab and python-docx open: the file's path or the bytes."""
+        return io.BytesIO(self.data) if self.data is not None else str(self.src)
+
+    def size(self, available: float) -> tuple[float, float]:
+        """The drawn size in points, the same in both writers: as given (one
+        side given: the other in proportion; neither: the pixels at 96 dpi),
+        then scaled down to fit `available` width."""
+        from PIL import Image as PILImage
+
+        with PILImage.open(self.source()) as picture:
+            width_px, height_px = picture.size
+        width, height = self.width, self.height
+        if width is None and height is None:
+            width, height = width_px * 0.75, height_px * 0.75
+        elif width is None:
+            width = (height or 0) * width_px / height_px
+        elif height is None:
+            height = width * height_px / width_px
+        assert width is not None and height is not None
+        if width > available > 0:
+            width, height = available, height * available / width
+        return width, height
 
 
 @dataclass(frozen=True)
@@ -328,8 +359,9 @@ class Layout:
 
     def alt_text(self, image: Image) -> str:
         """What an image shows, for a screen reader: its own alt text, else
-        the issuer's name (a letterhead logo); empty for a decoration."""
-        return image.alt or self.info.author
+        for a template's image the issuer's name (a letterhead logo); empty
+        for a decoration (a document's picture its author gave no text)."""
+        return image.alt or (self.info.author if image.data is None else "")
 
 
 # ---------------------------------------------------------------- keeps
@@ -680,15 +712,10 @@ class _Parser:
             src = node.get("src")
             if not src:
                 raise self.fail(node, "<image> needs a src", "<image")
-            path = (self.base_dir / src).resolve()
-            if self.image_dirs is not None and not any(
-                path == allowed or path.is_relative_to(allowed) for allowed in self.image_dirs
-            ):
-                raise self.fail(node, f"image {src} lies outside the template's folder", src)
-            if not path.is_file():
-                raise self.fail(node, f"image file not found: {src}", src)
-            if image_format(path) is None:
-                raise self.fail(node, f"image file is not a PNG or JPEG: {src}", src)
+            data = self.data_uri(node, src) if src.startswith("data:") else None
+            path = None if data is not None else (self.base_dir / src).resolve()
+            if path is not None:
+                self.check_image_file(node, src, path)
             align = node.get("align", "center")
             if align not in ("left", "center", "right"):
                 raise self.fail(node, f"align={align!r} on <image>", f'align="{align}"')
@@ -698,6 +725,7 @@ class _Parser:
                 height=self.length(node, "height", node.get("height")) if node.get("height") else None,
                 align=align,  # type: ignore[arg-type]
                 alt=node.get("alt", ""),
+                data=data,
             )
         if tag == "rule":
             return Rule(
@@ -710,6 +738,28 @@ class _Parser:
         if tag == "spacer":
             return Spacer(self.length(node, "height", node.get("height", "12pt")))
         return PageBreak()
+
+    def check_image_file(self, node: etree._Element, src: str, path: Path) -> None:
+        """A template's image: inside its folder, there, a PNG or JPEG."""
+        if self.image_dirs is not None and not any(
+            path == allowed or path.is_relative_to(allowed) for allowed in self.image_dirs
+        ):
+            raise self.fail(node, f"image {src} lies outside the template's folder", src)
+        if not path.is_file():
+            raise self.fail(node, f"image file not found: {src}", src)
+        if image_format(path) is None:
+            raise self.fail(node, f"image file is not a PNG or JPEG: {src}", src)
+
+    def data_uri(self, node: etree._Element, src: str) -> bytes:
+        """The bytes of a `data:image/png;base64,…` address (PNG or JPEG)."""
+        head, _, body = src.partition(",")
+        try:
+            data = base64.b64decode(body, validate=True) if head.endswith(";base64") else b""
+        except binascii.Error:
+            data = b""
+        if not any(data.startswith(magic) for magic in _IMAGE_SIGNATURES):
+            raise self.fail(node, "an <image> data address holds no PNG or JPEG in base64", "<image")
+        return data
 
     def row(self, node: etree._Element) -> Row:
         style = self.style_ref(node, self.styles)

@@ -9,6 +9,8 @@ serialises to JSON and back without loss (`to_dict` / `from_dict`).
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any, Literal, TypeAlias, TypeVar, get_args
@@ -62,7 +64,7 @@ TEXT_BLOCK_KINDS: tuple[str, ...] = (
     "metadata",  # any other metadata line kept as written: "3rd plenary meeting"
 )
 LIST_BLOCK_KINDS: tuple[str, ...] = ("numbered_list", "bullet_list")
-BLOCK_KINDS: tuple[str, ...] = TEXT_BLOCK_KINDS + LIST_BLOCK_KINDS + ("footnote", "table")
+BLOCK_KINDS: tuple[str, ...] = TEXT_BLOCK_KINDS + LIST_BLOCK_KINDS + ("footnote", "table", "image")
 
 
 @dataclass(frozen=True)
@@ -175,7 +177,32 @@ class Table:
         return "\n".join(block_text(b) for row in self.rows for cell in row for b in cell.blocks)
 
 
-Block: TypeAlias = TextBlock | ListBlock | Footnote | Table
+IMAGE_SIGNATURES: dict[bytes, str] = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
+
+
+def image_type(data: bytes) -> str | None:
+    """ "png" or "jpeg" by the first bytes (the two both writers draw), else None."""
+    return next((name for magic, name in IMAGE_SIGNATURES.items() if data.startswith(magic)), None)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture of the document's own: PNG or JPEG bytes, its alternative
+    text (what it shows, for a screen reader) and its size in points (None:
+    its pixel size at 96 dpi); drawn no wider than the text."""
+
+    data: bytes
+    alt: str = ""
+    width: float | None = None
+    height: float | None = None
+    kind: Literal["image"] = "image"
+    confidence: float | None = field(default=None, compare=False)  # how sure the reader is of `kind`, 0..1
+
+    def text(self) -> str:
+        return self.alt
+
+
+Block: TypeAlias = TextBlock | ListBlock | Footnote | Table | Picture
 
 
 def block_text(block: Block) -> str:
@@ -380,6 +407,9 @@ def _block_to_dict(block: Block) -> dict[str, Any]:
         }
     elif isinstance(block, Footnote):
         out = {"kind": "footnote", "label": block.label, "content": _content_to_list(block.content)}
+    elif isinstance(block, Picture):
+        out = {"kind": "image", "data": base64.b64encode(block.data).decode("ascii"), "alt": block.alt}
+        out.update({name: getattr(block, name) for name in ("width", "height") if getattr(block, name) is not None})
     elif isinstance(block, Table):
         out = {"kind": "table", "header_rows": block.header_rows, "widths": list(block.widths)}
         out["rows"] = [[_cell_to_dict(cell) for cell in row] for row in block.rows]
@@ -511,6 +541,8 @@ def _block_from(data: Any, path: str) -> Block:
         return Footnote(label=label, content=content, confidence=confidence)
     if kind == "table":
         return _table_from(obj, path, confidence)
+    if kind == "image":
+        return _picture_from(obj, path, confidence)
     if kind in TEXT_BLOCK_KINDS:
         _no_unknown_keys(obj, {"kind", "content", "level", "confidence"}, path)
         level = obj.get("level", 1)
@@ -547,6 +579,26 @@ def _table_from(obj: dict[str, Any], path: str, confidence: float | None) -> Tab
         raise ModelError(f"{path}/widths", f"{len(widths)} widths for {table.columns} columns")
     total = sum(table.widths)
     return replace(table, widths=tuple(w / total for w in table.widths)) if widths else table
+
+
+def _picture_from(obj: dict[str, Any], path: str, confidence: float | None) -> Picture:
+    _no_unknown_keys(obj, {"kind", "data", "alt", "width", "height", "confidence"}, path)
+    try:
+        data = base64.b64decode(_expect(obj.get("data"), str, f"{path}/data"), validate=True)
+    except binascii.Error:
+        raise ModelError(f"{path}/data", "expected the picture's bytes in base64") from None
+    if image_type(data) is None:
+        raise ModelError(f"{path}/data", "the picture is not a PNG or JPEG")
+    size: dict[str, float] = {}
+    for name in ("width", "height"):
+        value = obj.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ModelError(f"{path}/{name}", "expected a length in points, more than 0")
+        size[name] = float(value)
+    alt = _text(obj.get("alt", ""), f"{path}/alt")
+    return Picture(data, alt=alt, width=size.get("width"), height=size.get("height"), confidence=confidence)
 
 
 def _whole(value: Any, path: str, least: int) -> int:

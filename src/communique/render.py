@@ -11,6 +11,7 @@ in Jinja2's sandbox.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import re
@@ -28,7 +29,19 @@ from markupsafe import Markup, escape
 
 from communique.errors import CommuniqueError
 from communique.layout import Layout, parse_layout
-from communique.model import Block, Content, Document, Footnote, Inline, ListBlock, Table, TextBlock, meta_to_dict
+from communique.model import (
+    Block,
+    Content,
+    Document,
+    Footnote,
+    Inline,
+    ListBlock,
+    Picture,
+    Table,
+    TextBlock,
+    image_type,
+    meta_to_dict,
+)
 from communique.template import (
     COMMON,
     ENTRY,
@@ -117,6 +130,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         list_numbering=list_numbering,
         opening_words=opening_words,
         resolution_number=resolution_number,
+        data_uri=data_uri,
     )
     env.tests.update(text_block=lambda b: isinstance(b, TextBlock), list_block=lambda b: isinstance(b, ListBlock))
     return env
@@ -291,6 +305,12 @@ def unreferenced_footnotes(blocks: tuple[Block, ...]) -> list[str]:
 
     visit(blocks)
     return [b.label for b in blocks if isinstance(b, Footnote) and b.label not in referenced]
+
+
+def data_uri(picture: Picture) -> str:
+    """A document's picture as the `data:` address a layout `<image>` takes."""
+    kind = image_type(picture.data) or "png"
+    return f"data:image/{kind};base64,{base64.b64encode(picture.data).decode('ascii')}"
 
 
 def list_numbering(block: ListBlock) -> dict[str, str | int]:

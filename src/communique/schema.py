@@ -204,6 +204,27 @@ def document_schema() -> dict[str, Any]:
                         },
                         "additionalProperties": False,
                     },
+                    {
+                        "type": "object",
+                        "required": ["kind", "data"],
+                        "properties": {
+                            "kind": {"const": "image"},
+                            "data": {"description": "the picture, PNG or JPEG, in base64", "type": "string"},
+                            "alt": {"description": "what the picture shows, for a screen reader", "type": "string"},
+                            "width": {
+                                "description": "points; absent: its own",
+                                "type": "number",
+                                "exclusiveMinimum": 0,
+                            },
+                            "height": {
+                                "description": "points; absent: its own",
+                                "type": "number",
+                                "exclusiveMinimum": 0,
+                            },
+                            "confidence": confidence,
+                        },
+                        "additionalProperties": False,
+                    },
                 ],
             },
             "cell": {

@@ -53,9 +53,11 @@ from communique.model import (
     ListItem,
     Meta,
     ModelError,
+    Picture,
     Table,
     TableCell,
     TextBlock,
+    image_type,
     meta_from_dict,
     meta_to_dict,
 )
@@ -64,6 +66,7 @@ from communique.numbering import format_number
 from communique.readers import wordchars, wordmath
 from communique.render import format_date, list_templates, locale_tag
 from communique.template import DEFAULT_TEMPLATE
+from communique.writers.ooxml import PICTURE_NAME
 
 log = logging.getLogger("communique")
 
@@ -167,8 +170,8 @@ class _Package:
                 raise CommuniqueError(f"the Word file's part {info.filename} is suspiciously large (a ZIP bomb?)")
         self.names = {info.filename for info in infos}
 
-    def xml(self, name: str) -> etree._Element | None:
-        """A part parsed safely, or None when the package lacks it."""
+    def raw(self, name: str) -> bytes | None:
+        """A part's bytes, or None when the package lacks it."""
         if name not in self.names:
             return None
         try:
@@ -178,6 +181,13 @@ class _Package:
             raise CommuniqueError(f"the Word file's part {name} cannot be unpacked ({err})") from None
         if len(raw) > MAX_ENTRY_BYTES:
             raise CommuniqueError(f"the Word file's part {name} is too large")
+        return raw
+
+    def xml(self, name: str) -> etree._Element | None:
+        """A part parsed safely, or None when the package lacks it."""
+        raw = self.raw(name)
+        if raw is None:
+            return None
         for strict, transitional in _STRICT.items():
             raw = raw.replace(strict, transitional)
         try:
@@ -392,6 +402,7 @@ class _Para:
     indent: int
     depth: int = 0  # "continued N" styles: the list level it continues
     table: Table | None = None  # a table standing here, read whole
+    picture: Picture | None = None  # a picture standing here
 
     def text(self) -> str:
         return _content_text(self.content)
@@ -424,6 +435,7 @@ class _Reader:
         self.word_footnotes: list[Footnote] = []
         self.word_endnotes: list[Footnote] = []
         self.unmapped_symbols = 0  # symbol-font characters with no Unicode equivalent
+        self.pictures_read = 0  # pictures kept as the model's pictures
         core_part = next((t for k, t, _ in package.rels("").values() if k == _CORE_REL), "docProps/core.xml")
         self.core = package.xml(core_part)
         self.ours = any(_is_ours(s.name) for s in self.styles.values())
@@ -445,10 +457,11 @@ class _Reader:
             )
         comments = len({ref.get(_w("id")) for ref in self.body.iter(_w("commentReference"))})
         pictures = sum(1 for node in self.body.iter() if isinstance(node.tag, str) and _is_picture(node))
+        pictures = max(0, pictures - self.pictures_read)
         notices = (
             (changes, "tracked change(s) published as accepted"),
             (comments, "comment(s) left out"),
-            (pictures, "picture(s) left out (their alternative text is kept)"),
+            (pictures, "picture(s) not in PNG, JPEG, GIF, BMP or TIFF left out (their alternative text is kept)"),
             (self.unmapped_symbols, "symbol-font character(s) with no Unicode equivalent left out"),
         )
         for count, what in notices:
@@ -513,10 +526,47 @@ class _Reader:
             if indent is None:
                 indent = self._style_value(style_id, "indent")
             content = self.runs(p)
-            if not _content_text(content).strip() and num is None:
-                continue
-            out.append(_Para(role, content, num, indent or 0, depth))
+            pictures = [_Para(None, (), None, 0, picture=picture) for picture in self.pictures(p)]
+            if _content_text(content).strip() or num is not None:
+                out.append(_Para(role, content, num, indent or 0, depth))
+            out.extend(pictures)  # a paragraph's pictures follow its text
         return out
+
+    def pictures(self, p: etree._Element) -> list[Picture]:
+        """The pictures in a paragraph's own runs (a text box's are its own
+        paragraphs'), each a PNG or JPEG (GIF, BMP and TIFF converted to PNG)
+        at its size in the file, with its alternative text; in our own copy
+        only the document's pictures, not the template's letterhead."""
+        found: list[Picture] = []
+        for run, _ in _inline_runs(p, self.rels):
+            for frame in run:
+                if not isinstance(frame.tag, str) or etree.QName(frame).localname not in ("drawing", "pict", "object"):
+                    continue
+                picture = self.picture(frame)
+                if picture is not None:
+                    found.append(picture)
+        self.pictures_read += len(found)
+        return found
+
+    def picture(self, frame: etree._Element) -> Picture | None:
+        doc_pr = next(frame.iter(f"{{{_DRAWING_NS}}}docPr"), None)
+        if self.ours and (doc_pr is None or not doc_pr.get("name", "").startswith(PICTURE_NAME)):
+            return None
+        blip = next(frame.iter(f"{{{_DRAWINGML}}}blip"), None)
+        vml = next(frame.iter(f"{{{_VML}}}imagedata"), None)
+        rid = blip.get(f"{{{R}}}embed") if blip is not None else vml.get(f"{{{R}}}id") if vml is not None else None
+        rel = self.rels.get(rid or "")
+        if rel is None or rel[2] == "External":
+            return None
+        data = _png_or_jpeg(self.package.raw(rel[1]) or b"")
+        if data is None:
+            return None
+        extent = next(frame.iter(f"{{{_DRAWING_NS}}}extent"), None)
+        width = height = None
+        if extent is not None and (_int(extent.get("cx"), 0) or 0) > 0 and (_int(extent.get("cy"), 0) or 0) > 0:
+            width, height = int(extent.get("cx", "0")) / _EMU_PER_POINT, int(extent.get("cy", "0")) / _EMU_PER_POINT
+        alt = _alt_text(frame) or ""
+        return Picture(data, alt=alt[1:-1] if alt else "", width=width, height=height)
 
     def flattened(self, tbl: etree._Element) -> bool:
         """A table read as the paragraphs it holds: one of our grids (signers
@@ -598,9 +648,9 @@ class _Reader:
         """A cell's blocks: its paragraphs, lists and nested tables."""
         builder = _ListBuilder(self.numbering)
         for para in self.paragraphs(tc):
-            if para.table is not None:
+            if para.table is not None or para.picture is not None:
                 builder.mark()
-                builder.blocks.append(para.table)
+                builder.blocks.append(para.table or para.picture)  # type: ignore[arg-type]
             elif para.role not in ("decor",) and not (para.role or "").startswith("meta."):
                 builder.add(para)
         return builder.finish()
@@ -647,8 +697,9 @@ class _Reader:
                     text = _symbol_char(part.get(_w("char")))
                     font = part.get(_w("font")) or font
                 elif tag in ("drawing", "pict", "object"):
-                    # In our own copy every picture is the template's (the letterhead), not the document's.
-                    text = None if self.ours else _alt_text(part)
+                    # A picture read as one keeps its alternative text there; in our own copy the
+                    # template's pictures (the letterhead) are not the document's.
+                    text = None if self.ours or self.picture(part) is not None else _alt_text(part)
                 if text is None:
                     continue
                 text = self.characters(text, font)
@@ -715,9 +766,9 @@ class _Reader:
         blocks = _ListBuilder(self.numbering)
         plain: list[tuple[int, _Para]] = []  # paragraphs whose role the plain-text rules decide
         for para in paragraphs:
-            if para.table is not None:
+            if para.table is not None or para.picture is not None:
                 blocks.mark()
-                blocks.blocks.append(para.table)
+                blocks.blocks.append(para.table or para.picture)  # type: ignore[arg-type]
                 continue
             role = para.role
             if role == "decor":
@@ -917,6 +968,30 @@ def _run_font(rpr: etree._Element | None) -> str | None:
 
 
 _DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_DRAWINGML = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_EMU_PER_POINT = 12700
+
+
+def _png_or_jpeg(data: bytes) -> bytes | None:
+    """A picture as PNG or JPEG bytes: those as they are, GIF, BMP and TIFF
+    converted to PNG; None for what Pillow cannot read (EMF, WMF, SVG)."""
+    if image_type(data) is not None:
+        return data
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(io.BytesIO(data)) as picture:
+            if picture.format not in ("GIF", "BMP", "TIFF", "DIB"):
+                return None
+            out = io.BytesIO()
+            picture.convert("RGBA" if "A" in picture.getbands() or "transparency" in picture.info else "RGB").save(
+                out, "PNG"
+            )
+            return out.getvalue()
+    except (OSError, ValueError, SyntaxError):
+        return None
+
+
 _VML = "urn:schemas-microsoft-com:vml"
 
 

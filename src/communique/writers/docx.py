@@ -302,14 +302,13 @@ class _DocxBuilder:
                     if ppr is not None:  # at least one line, as tall as the picture (see _styles)
                         ooxml.set_ordered(ppr, _at_least_one_line())
                 paragraph = container.add_paragraph(style=style)
-                shape = paragraph.add_run().add_picture(
-                    str(block.src),
-                    width=Pt(block.width) if block.width else None,
-                    height=Pt(block.height) if block.height else None,
-                )
+                width, height = block.size(self.layout.page.frame_width - base_indent)  # as the PDF draws it
+                shape = paragraph.add_run().add_picture(block.source(), width=Pt(width), height=Pt(height))
                 alt = self.layout.alt_text(block)  # the same as the PDF's Figure
                 if alt:
                     shape._inline.docPr.set("descr", alt)
+                if block.data is not None:  # the document's own, not the template's
+                    shape._inline.docPr.set("name", f"{ooxml.PICTURE_NAME} {shape._inline.docPr.get('id')}")
             elif isinstance(block, Rule):
                 container.add_paragraph(style=self._rule_style(block))
             elif isinstance(block, Spacer):

@@ -29,6 +29,7 @@ from communique.model import (
     ListBlock,
     ListItem,
     Meta,
+    Picture,
     Table,
     TableCell,
     TextBlock,
@@ -36,6 +37,7 @@ from communique.model import (
     meta_to_dict,
     plain,
 )
+from communique.render import data_uri
 
 # Roles Markdown writes with its own syntax; every other text role gets a mark.
 _NATIVE = frozenset({"heading", "quote"})
@@ -109,6 +111,8 @@ def _block(block: Block, indent: str, *, nested: bool = False, label: str | None
         return ""
     if isinstance(block, Table):
         return _table(block, indent)
+    if isinstance(block, Picture):
+        return f"{indent}![{escape(block.alt)}]({data_uri(block)})"
     text = _content(block.content)
     if not nested and block.kind == "heading":
         return f"{'#' * min(block.level + 1, 6)} {text}"

@@ -28,6 +28,11 @@ _NUMBER_FORMATS: dict[ListFormat, str] = {
 }
 
 
+# The name a document's own picture carries in the DOCX (wp:docPr/@name), so
+# a reader tells it from the template's pictures (a letterhead).
+PICTURE_NAME = "Document picture"
+
+
 def twips(points: float) -> str:
     return str(round(points * 20))
 

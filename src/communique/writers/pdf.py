@@ -22,7 +22,6 @@ from xml.sax.saxutils import escape, quoteattr
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, TableStyle
 from reportlab.platypus import Image as RLImage
@@ -226,7 +225,8 @@ def _flowables(
         elif isinstance(block, Image):
             alt = layout.alt_text(block)
             yield mark(
-                _image(block), tags.new(tag_for(element_name(block)) if alt else STRUCTURE["decoration"], alt=alt)
+                _image(block, layout.page.frame_width - base_indent),
+                tags.new(tag_for(element_name(block)) if alt else STRUCTURE["decoration"], alt=alt),
             )
         elif isinstance(block, Rule):
             rule = HRFlowable(
@@ -529,18 +529,10 @@ def _first_style(layout: Layout) -> str:
     return next(iter(layout.styles))
 
 
-def _image(block: Image) -> Flowable:
-    reader = ImageReader(str(block.src))
-    width_px, height_px = reader.getSize()
-    width, height = block.width, block.height
-    if width is None and height is None:
-        width, height = width_px * 0.75, height_px * 0.75
-    elif width is None:
-        assert height is not None
-        width = height * width_px / height_px
-    elif height is None:
-        height = width * height_px / width_px
-    image = RLImage(str(block.src), width=width, height=height)
+def _image(block: Image, available: float) -> Flowable:
+    """A picture at its size, no wider than `available`."""
+    width, height = block.size(available)
+    image = RLImage(block.source(), width=width, height=height)
     image.hAlign = {"left": "LEFT", "center": "CENTER", "right": "RIGHT"}[block.align]
     return image
 
