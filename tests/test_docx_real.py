@@ -4,7 +4,8 @@ reach our PDF (pdftotext); nothing set aside goes without a warning.
 
 The files are not part of this repository: they are read from
 ``../shared/docx_real/`` beside the checkout, or from the folder named by
-``COMMUNIQUE_REAL_DOCX``; the tests skip where neither exists."""
+``COMMUNIQUE_REAL_DOCX`` (one folder per project, ``<project>/<prefix>--<name>.docx``);
+the tests skip where neither exists, and a named file's test where it is missing."""
 
 from __future__ import annotations
 
@@ -22,17 +23,27 @@ import pytest
 
 from communique import readers
 from communique.errors import CommuniqueError
-from communique.model import Footnote, TextBlock
+from communique.model import Footnote, TextBlock, block_text
 from communique.publish import Options, build_file, render_outputs
 from communique.readers import docxfile
 from communique.render import find_template
 
 FOLDER = Path(os.environ.get("COMMUNIQUE_REAL_DOCX") or Path(__file__).parents[2] / "shared" / "docx_real")
-FILES = sorted(FOLDER.glob("*.docx"))
+FILES = sorted(FOLDER.rglob("*.docx"))
 KEPT = 0.95  # share of pandoc's words a file must keep
 FILES_KEEPING = 0.95  # share of the files pandoc reads that must keep them (measured: 215 of 224)
 _CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef"
 needs_files = pytest.mark.skipif(not FILES, reason=f"no real Word files in {FOLDER}")
+
+
+def real_file(name: str) -> Path:
+    """A real Word file by its name, in whichever project folder holds it."""
+    found = next((path for path in FILES if path.name == name), None)
+    if found is None:
+        pytest.skip(f"{name} is not among the real Word files in {FOLDER}")
+    return found
+
+
 needs_tools = pytest.mark.skipif(
     not (shutil.which("pandoc") and shutil.which("pdftotext")), reason="needs pandoc and pdftotext (poppler-utils)"
 )
@@ -105,14 +116,14 @@ def test_real_word_files_keep_their_words(tmp_path_factory: pytest.TempPathFacto
 
 @needs_files
 def test_text_boxes_are_read_in_order() -> None:
-    document = docxfile.read((FOLDER / "mammoth--text-box.docx").read_bytes(), "text-box.docx")
+    document = docxfile.read(real_file("mammoth--text-box.docx").read_bytes(), "text-box.docx")
     texts = [b.text() for b in document.blocks if isinstance(b, TextBlock)]
     assert any("Datum plane" in t for t in texts), texts
 
 
 @needs_files
 def test_endnotes_are_kept_as_notes_with_their_marks() -> None:
-    document = docxfile.read((FOLDER / "mammoth--endnotes.docx").read_bytes(), "endnotes.docx")
+    document = docxfile.read(real_file("mammoth--endnotes.docx").read_bytes(), "endnotes.docx")
     notes = [b for b in document.blocks if isinstance(b, Footnote)]
     assert [n.label for n in notes] == ["i", "ii"]
     marks = [r.text for b in document.blocks if isinstance(b, TextBlock) for r in b.content if r.kind == "footnote_ref"]
@@ -123,13 +134,13 @@ def test_endnotes_are_kept_as_notes_with_their_marks() -> None:
 @pytest.mark.parametrize("name", ["mammoth--strict-format.docx", "d2p--strict.docx"])
 @needs_files
 def test_strict_open_xml_is_read(name: str) -> None:
-    document = docxfile.read((FOLDER / name).read_bytes(), name)
-    assert any(isinstance(b, TextBlock) and b.text() for b in document.blocks) or document.meta.title
+    document = docxfile.read(real_file(name).read_bytes(), name)
+    assert any(block_text(b) for b in document.blocks) or document.meta.title  # d2p's is one table
 
 
 @needs_files
 def test_symbol_font_bullets_become_unicode() -> None:
-    document = docxfile.read((FOLDER / "oxsdk--bullet--bullet-symbol.docx").read_bytes(), "bullet-symbol.docx")
+    document = docxfile.read(real_file("oxsdk--bullet--bullet-symbol.docx").read_bytes(), "bullet-symbol.docx")
     text = repr(document)
     assert not any(0xE000 <= ord(c) <= 0xF8FF for c in text)
     assert "☺" in text  # Wingdings "J"
@@ -137,7 +148,7 @@ def test_symbol_font_bullets_become_unicode() -> None:
 
 @needs_files
 def test_a_paragraph_equal_to_the_title_is_kept() -> None:
-    document = docxfile.read((FOLDER / "d2p--apples_and_pears.docx").read_bytes(), "apples.docx")
+    document = docxfile.read(real_file("d2p--apples_and_pears.docx").read_bytes(), "apples.docx")
     texts = [b.text() for b in document.blocks if isinstance(b, TextBlock)]
     assert document.meta.title == "Apples and Pears"
     assert texts.count("Apples and Pears") == 1 and texts.count("Pears and Apples") == 2, texts
@@ -146,8 +157,8 @@ def test_a_paragraph_equal_to_the_title_is_kept() -> None:
 @needs_files
 def test_comments_and_tracked_changes_warn(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.WARNING, logger="communique"):
-        docxfile.read((FOLDER / "mammoth--comments.docx").read_bytes(), "comments.docx")
-        docxfile.read((FOLDER / "oxsdk--track-change--trackChange.docx").read_bytes(), "track.docx")
+        docxfile.read(real_file("mammoth--comments.docx").read_bytes(), "comments.docx")
+        docxfile.read(real_file("oxsdk--track-change--trackChange.docx").read_bytes(), "track.docx")
     messages = [r.getMessage() for r in caplog.records]
     assert "comments.docx: 2 comment(s) left out" in messages
     assert any(m.startswith("track.docx: 1 tracked change(s) published as accepted") for m in messages)
@@ -155,7 +166,7 @@ def test_comments_and_tracked_changes_warn(caplog: pytest.LogCaptureFixture) -> 
 
 @needs_files
 def test_tracked_changes_can_be_refused() -> None:
-    data = (FOLDER / "oxsdk--track-change--trackChange.docx").read_bytes()
+    data = real_file("oxsdk--track-change--trackChange.docx").read_bytes()
     with pytest.raises(CommuniqueError, match="has 1 tracked changes; accept or reject them in Word"):
         docxfile.read(data, "track.docx", tracked_changes="refuse")
 
@@ -164,7 +175,7 @@ def test_tracked_changes_can_be_refused() -> None:
 def test_strict_turns_a_warning_into_an_error(tmp_path: Path) -> None:
     options = Options(find_template("statement"), formats=("pdf",), strict=True)
     with pytest.raises(CommuniqueError, match=r"comment.*with --strict; nothing written"):
-        build_file(FOLDER / "mammoth--comments.docx", tmp_path, options)
+        build_file(real_file("mammoth--comments.docx"), tmp_path, options)
     assert list(tmp_path.iterdir()) == []
 
 
@@ -179,3 +190,26 @@ def test_strict_turns_a_warning_into_an_error(tmp_path: Path) -> None:
 def test_encrypted_old_and_damaged_files_say_so(data: bytes, message: str) -> None:
     with pytest.raises(CommuniqueError, match=message):
         docxfile.read(data, "x.docx")
+
+
+@needs_files
+def test_tables_are_read_as_tables_with_regular_rows() -> None:
+    from communique.model import Table, table_grid
+
+    for name in ("mammoth--tables.docx", "pandoc--table_gridbefore.docx", "d2p--paragraphs_and_tables.docx"):
+        document = docxfile.read(real_file(name).read_bytes(), name)
+        tables = [b for b in document.blocks if isinstance(b, Table)]
+        assert tables, name
+        for table in tables:  # every row fills the grid: cells, spans and cells spanning down
+            grid = table_grid(table)
+            assert all(len(row) == table.columns for row in grid), name
+
+
+@needs_files
+def test_pictures_are_read_with_their_alt_text() -> None:
+    from communique.model import Picture
+
+    document = docxfile.read(real_file("pandoc--inline_images.docx").read_bytes(), "inline_images.docx")
+    pictures = [b for b in document.blocks if isinstance(b, Picture)]
+    assert len(pictures) == 2 and pictures[0].alt.startswith("This one is green")
+    assert all(p.width and p.height for p in pictures)
