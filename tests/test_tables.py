@@ -247,3 +247,27 @@ def test_our_table_reads_back_after_a_libreoffice_resave(tmp_path: Path) -> None
     )  # fmt: skip
     back = docxfile.read((tmp_path / "office" / "ours.docx").read_bytes(), "resaved.docx")
     assert back.blocks == document.blocks
+
+
+def test_a_narrow_column_keeps_room_for_its_longest_word() -> None:
+    from communique.layout import Table as LayoutTable
+
+    table = LayoutTable(widths=(0.02, 0.49, 0.49), rows=())
+    widths = table.column_widths(400, [30, 20, 20])
+    assert widths[0] == 30 and widths[1] == pytest.approx(widths[2]) and sum(widths) == pytest.approx(400)
+    assert table.column_widths(60, [30, 30, 30]) == pytest.approx([20, 20, 20])  # too narrow: shares of the least
+
+
+def test_words_of_a_narrow_foreign_column_are_not_broken() -> None:
+    word = docx.Document()
+    table = word.add_table(rows=2, cols=3)
+    for r in range(2):
+        table.cell(r, 0).text, table.cell(r, 1).text, table.cell(r, 2).text = "Assignment", "x " * 80, "Wednesday"
+    grid = table._tbl.find(qn("w:tblGrid"))
+    for col, width in zip(grid, ("200", "9000", "200"), strict=True):
+        col.set(qn("w:w"), width)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    document = docxfile.read(buffer.getvalue(), "narrow.docx")
+    text = pdf_bytes_text(publish(document, "pdf")["pdf"])
+    assert text.count("Assignment") == 2 and text.count("Wednesday") == 2

@@ -250,6 +250,25 @@ class Table:
     rows: tuple[tuple[TableCell | None, ...], ...]
     header_rows: int = 0
 
+    def column_widths(self, available: float, least: list[float]) -> list[float]:
+        """The columns' widths in points over `available`, the same in both
+        writers: each its share, but none under its `least` (its margins and
+        longest word, as Word's autofit keeps them), the others narrowed to
+        make up for it; when even the least do not fit, shares of those."""
+        widths = [share * available for share in self.widths]
+        if sum(least) >= available:
+            return [available * value / sum(least) for value in least]
+        fixed: dict[int, float] = {}
+        while True:
+            free = [i for i in range(len(widths)) if i not in fixed]
+            spare = available - sum(fixed.values())
+            total = sum(widths[i] for i in free)
+            scaled = {i: widths[i] * spare / total if total else spare / len(free) for i in free}
+            short = [i for i in free if scaled[i] < least[i]]
+            if not short:
+                return [fixed.get(i, scaled.get(i, 0.0)) for i in range(len(widths))]
+            fixed.update({i: least[i] for i in short})
+
 
 @dataclass(frozen=True)
 class Rule:

@@ -627,7 +627,7 @@ class _Reader:
         table = Table(tuple(tuple(row) for row in rows), header_rows=min(header_rows, len(rows) - 1))
         if len(widths) == columns_count and min(widths, default=0) > 0:
             # the twips of the grid, shares again: 0.25 stays 0.25 through the round trip
-            table = replace(table, widths=tuple(round(w / sum(widths), 3) for w in widths))
+            table = replace(table, widths=tuple(max(round(w / sum(widths), 3), 0.001) for w in widths))
         return table
 
     @staticmethod

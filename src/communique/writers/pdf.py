@@ -22,6 +22,7 @@ from xml.sax.saxutils import escape, quoteattr
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, KeepTogether, PageTemplate, TableStyle
 from reportlab.platypus import Image as RLImage
@@ -416,6 +417,7 @@ def _grid(block: Grid, layout: Layout, styles: dict[str, ParagraphStyle], tags: 
 # A table's rules and cell margins, the same in the DOCX (Word's defaults).
 TABLE_RULE = 0.5
 TABLE_CELL_MARGIN = 5.4
+TABLE_NARROWEST = 2 * TABLE_CELL_MARGIN + 12  # a column has room for its margins and a letter or two
 
 
 class RuledTable(RLTable):  # type: ignore[misc]
@@ -482,13 +484,33 @@ def _table(
     width = layout.page.frame_width - base_indent
     table = RuledTable(
         data,
-        colWidths=[share * width for share in block.widths],
+        colWidths=block.column_widths(width, least_widths(block, layout)),
         hAlign="RIGHT" if base_indent else "LEFT",
         repeatRows=block.header_rows,
+        splitInRow=1,  # a row taller than a page breaks inside (Word too), other rows stay whole
     )
     table.header_rows = block.header_rows
     table.setStyle(TableStyle(commands))
     return table
+
+
+def least_widths(block: Table, layout: Layout) -> list[float]:
+    """Each column's least width: its cell margins and its longest word (in
+    the cells of that column alone), never under `TABLE_NARROWEST`."""
+    least = [TABLE_NARROWEST] * len(block.widths)
+    for row in block.rows:
+        for column, cell in enumerate(row):
+            if cell is None or cell.col_span != 1:
+                continue
+            for paragraph in cell.blocks:
+                if not isinstance(paragraph, Paragraph):
+                    continue
+                style = layout.styles[paragraph.style]
+                for run in paragraph.runs:
+                    font = face_name(style.font, style.bold or run.bold, style.italic or run.italic)
+                    longest = max((stringWidth(word, font, style.size) for word in run.text.split()), default=0.0)
+                    least[column] = max(least[column], longest + 2 * TABLE_CELL_MARGIN + 1)
+    return least
 
 
 def _cell_element(cell: TableCell) -> str:
