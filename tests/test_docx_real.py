@@ -213,3 +213,10 @@ def test_pictures_are_read_with_their_alt_text() -> None:
     pictures = [b for b in document.blocks if isinstance(b, Picture)]
     assert len(pictures) == 2 and pictures[0].alt.startswith("This one is green")
     assert all(p.width and p.height for p in pictures)
+
+
+def test_symbol_font_copyright_signs_become_the_plain_signs() -> None:
+    from communique.readers import wordchars
+
+    signs = [wordchars.from_symbol_font(chr(0xF000 + code), "Symbol") for code in (0xD2, 0xD3, 0xD4, 0xE2, 0xE3, 0xE4)]
+    assert signs == ["®", "©", "™", "®", "©", "™"]  # not Adobe's private-use serif and sans-serif variants
