@@ -50,6 +50,7 @@ rows repeated on each page; a cell spanned over is not written.
 Margin blocks (header and footer) are `<p>`, `<row>`, `<image>`, `<rule>`
 and `<spacer>`; `pages="first"` / `"rest"` give the first page its own.
 Inline: text, `<b>`, `<i>`, `<u>`, `<sup>`, `<a href="..">`, `<br/>`,
+`<tab/>` and `<space/>` (a tab, a space that does not collapse with the one before),
 `<span lang=".." role="opening|decor">` (opening words in italics; text the
 template adds, which is not the document's), and in margin blocks `<page-number/>`, `<page-count/>`.
 `<document>` may hold `<properties><property name=".." value=".."/></properties>`:
@@ -530,7 +531,7 @@ def image_format(path: Path) -> str | None:
 
 
 _DOCUMENT_ATTRS = {"size", "margins", "lang", "title", "author", "subject", "keywords", "date", "orientation"}
-_INLINE_TAGS = {"b", "i", "u", "sup", "a", "br", "span", "page-number", "page-count"}
+_INLINE_TAGS = {"b", "i", "u", "sup", "a", "br", "tab", "space", "span", "page-number", "page-count"}
 _INLINE_ATTRS: dict[str, set[str]] = {"a": {"href"}, "span": {"lang", "role"}}
 _PAGE_FIELDS = {"page-number", "page-count"}
 _NOT_IN_MARGINS = {"list", "page-break", "grid", "table"}
@@ -876,6 +877,8 @@ class _Parser:
                 raise self.fail(child, f"<{tag}> belongs in a <header> or <footer>", f"<{tag}")
             if tag == "br":
                 yield replace(fmt, text="\n")
+            elif tag in ("tab", "space"):  # the document's own, kept as written
+                yield replace(fmt, text="\t" if tag == "tab" else " ")
             elif tag == "page-number":
                 yield replace(fmt, text="", field="page")
             elif tag == "page-count":

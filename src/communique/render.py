@@ -207,6 +207,8 @@ def document_properties(document: Document, template: Template) -> list[tuple[st
     out = [("template", template.name)]
     if template.parent is not None:  # a user's template: the reader takes its parent's table
         out.append(("extends", template.parent.name))
+    if document.meta.language is None:  # the file's language is the template's: say the source gave none
+        out.append(("language", ""))
     for name, value in meta_to_dict(document.meta).items():
         if name in core or name == "template" or value in (None, [], {}) or value == {"action": [], "information": []}:
             continue
@@ -221,7 +223,7 @@ def inline_markup(content: Content) -> Markup:
     """Inline runs as layout markup; the text itself is always escaped."""
     parts: list[str] = []
     for run in content:
-        text = escape(run.text)
+        text = _kept_spaces(escape(run.text))
         if run.kind == "strong":
             parts.append(f"<b>{text}</b>")
         elif run.kind == "emphasis":
@@ -233,6 +235,16 @@ def inline_markup(content: Content) -> Markup:
         else:
             parts.append(str(text))
     return Markup("".join(parts))
+
+
+_SPACE_RUN = re.compile(r"(?<= ) +")
+
+
+def _kept_spaces(text: Markup) -> Markup:
+    """Tabs as `<tab/>`, and each space after the first of a run as
+    `<space/>`, which the layout keeps where it collapses XML whitespace."""
+    marked = _SPACE_RUN.sub(lambda match: "<space/>" * len(match.group(0)), str(text)).replace("\t", "<tab/>")
+    return Markup(marked)
 
 
 _TURKIC_DOTTED_I = ("tr", "az", "crh", "gag", "tt", "kk-Latn")

@@ -802,6 +802,8 @@ class _Reader:
 
         kind = prop("dc:subject")
         language = _language(prop("dc:language"))
+        if self.ours and self.custom.get("language") == "":  # the source gave none; the template's was written
+            language = None
         date = _date(prop("dcterms:created"))
         place = None
         if "place_date" in lines:
@@ -810,7 +812,7 @@ class _Reader:
             place = _place_from_blocks(blocks)
         found = Meta(
             kind=kind if kind and re.fullmatch(r"[a-z][a-z-]{1,30}", kind) else "statement",
-            title=lines.get("title") or prop("dc:title"),
+            title=lines.get("title") or _core_title(prop("dc:title"), self.ours),
             subtitle=lines.get("subtitle"),
             language=language,
             # Our files say the issuer and reference in the properties; in a
@@ -830,6 +832,8 @@ class _Reader:
         given: dict[str, Any] = {}
         for name in ({f.name for f in fields(Meta)} - {"template", "extends"}) & set(self.custom):
             raw = self.custom[name]
+            if not raw:
+                continue
             if name in META_LIST_FIELDS or name in META_RECORDS:
                 try:
                     given[name] = json.loads(raw)
@@ -1165,6 +1169,25 @@ def _text_of(block: Block) -> str:
 
 
 # ---------------------------------------------------------------- metadata
+
+
+_STALE_TITLE = re.compile(
+    r"""^(?:.*\.(?:dotx?|dotm|docx?|docm|rtf|txt|odt)          # a file name: Normal.dot, memo.docx
+    |microsoft\ word\ -\ .*                                   # Word's old default: its window title
+    |\[.*\]|<.*>|\{.*\}                                         # a placeholder: [Title], <title>
+    |(?:document|doc|untitled|title|document\ title|type\ the\ document\ title
+      |click\ here\ to\ enter\ (?:a\ )?(?:text|title)|enter\ (?:the\ )?title|your\ title\ here)\ ?\d*)$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def _core_title(title: str | None, ours: bool) -> str | None:
+    """The core properties' title, unless in a foreign file it is a stale
+    one: a template's or file's name ("Normal.dot"), or a placeholder
+    ("[Title]", "Document1", "Type the document title")."""
+    if title is None or ours:
+        return title
+    return None if _STALE_TITLE.match(title.strip()) else title
 
 
 def _language(tag: str | None) -> str | None:

@@ -421,8 +421,12 @@ class _DocxBuilder:
         if run.text == "\n":
             paragraph.add_run().add_break()
             return
-        if run.text == "\t":
-            paragraph.add_run().add_tab()
+        if "\t" in run.text and run.text != "\t":  # each tab a w:tab, as Word writes it
+            for index, piece in enumerate(run.text.split("\t")):
+                if index:
+                    self._run(paragraph, replace(run, text="\t"), lang)
+                if piece:
+                    self._run(paragraph, replace(run, text=piece), lang)
             return
         target: etree._Element = paragraph._p
         if run.href:
@@ -438,6 +442,9 @@ class _DocxBuilder:
                 rpr.remove(node)
         if rpr is not None and len(rpr):
             word_run.append(rpr)
+        if run.text == "\t":  # a tab keeps the run's formatting
+            ooxml.child(word_run, "w:tab")
+            return
         text = ooxml.child(word_run, "w:t")
         text.text = run.text
         text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
@@ -473,6 +480,13 @@ class _DocxBuilder:
                     labelled = True
                 else:
                     self._blocks((child,), container, text_indent, depth + 1, word_list)
+            if not item.blocks:  # an empty item keeps its number, as in the PDF
+                name = next(
+                    (b.style for it in block.items for b in it.blocks if isinstance(b, Paragraph)),
+                    next(iter(self.layout.styles)),
+                )
+                self._paragraph(Paragraph(name, ()), container, text_indent, word_list.num_id, ilvl)
+                word_list.numbered(ilvl)
 
     def _character_style(self, role: str) -> str:
         """The id of the character style for an inline role, made on first

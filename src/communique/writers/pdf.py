@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from functools import cache
@@ -64,6 +65,7 @@ _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA
 # by less than half a twip still fits there, so it fits here too.
 _TWIP_TOLERANCE = 0.025
 # Invisible formatting characters: kept in the DOCX, not drawn in the PDF.
+_SPACE_AFTER_SPACE = re.compile(r"(?<= ) ")
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
 
@@ -618,6 +620,8 @@ def paragraph_markup(
         if text == "\n":
             parts.append("<br/>")
             continue
+        # reportlab collapses white space: a tab as four no-break spaces, a run of spaces kept
+        text = _SPACE_AFTER_SPACE.sub("\u00a0", text.replace("\t", "\u00a0" * 4))
         body = _text_with_fallback(text, style, run)
         if run.superscript:
             body = f"<super>{body}</super>"
