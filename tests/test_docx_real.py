@@ -1,6 +1,7 @@
 """Real Word files from other projects' test suites: each publishes, or is
 refused in one line naming a cause; the words pandoc reads from the input
-reach our PDF (pdftotext); nothing set aside goes without a warning.
+reach our PDF (pdftotext, and the alternative texts of its pictures);
+nothing set aside goes without a warning.
 
 The files are not part of this repository: they are read from
 ``../shared/docx_real/`` beside the checkout, or from the folder named by
@@ -80,6 +81,20 @@ def pandoc_words(path: Path) -> collections.Counter[str] | None:
     return words(re.sub(r"\[(TABLE|\d+)\]", " ", result.stdout))
 
 
+def figure_alt_texts(path: Path) -> str:
+    """The alternative texts of the PDF's pictures (Figure /Alt): where
+    pandoc's plain text writes a picture's description, our PDF draws the
+    picture and keeps the description for screen readers."""
+    import pikepdf
+
+    with pikepdf.open(path) as pdf:
+        return " ".join(
+            str(obj.Alt)
+            for obj in pdf.objects
+            if isinstance(obj, pikepdf.Dictionary) and obj.get("/S") == pikepdf.Name.Figure and "/Alt" in obj
+        )
+
+
 def kept(path: Path, tmp: Path) -> float | str:
     """The share of pandoc's words in our PDF, or the refusal message."""
     expected = pandoc_words(path)
@@ -89,7 +104,8 @@ def kept(path: Path, tmp: Path) -> float | str:
         return str(err)
     out = tmp / "out.pdf"
     out.write_bytes(pdf)
-    ours = words(subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True).stdout)
+    text = subprocess.run(["pdftotext", "-enc", "UTF-8", str(out), "-"], capture_output=True, text=True).stdout
+    ours = words(f"{text} {figure_alt_texts(out)}")
     if not expected:
         return 1.0
     return sum(min(n, ours[w]) for w, n in expected.items()) / sum(expected.values())

@@ -254,9 +254,10 @@ class Table:
     def column_widths(self, available: float, least: list[float]) -> list[float]:
         """The columns' widths in points over `available`, the same in both
         writers: each its share, but none under its `least` (its margins and
-        longest word, as Word's autofit keeps them), the others narrowed to
-        make up for it; when even the least do not fit, shares of those."""
+        longest word, as Word's autofit keeps them, up to an equal share),
+        the others narrowed to make up for it."""
         widths = [share * available for share in self.widths]
+        least = [min(value, available / len(least)) for value in least]  # a long unspaced word (CJK) asks no more
         if sum(least) >= available:
             return [available * value / sum(least) for value in least]
         fixed: dict[int, float] = {}
