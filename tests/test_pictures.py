@@ -16,7 +16,7 @@ import pytest
 from docx.shared import Pt
 from PIL import Image as PILImage
 
-from communique.model import Document, Meta, ModelError, Picture, from_dict, to_dict
+from communique.model import Document, Meta, ModelError, Picture, TextBlock, from_dict, plain, to_dict
 from communique.publish import Options, render_outputs
 from communique.readers import docxfile
 from communique.render import find_template
@@ -98,3 +98,15 @@ def test_the_docx_holds_the_picture_with_its_alt_text_and_reads_back() -> None:
     assert shape._inline.docPr.get("descr") == "A blue chart"
     assert shape.width.pt == pytest.approx(150, abs=0.01)
     assert docxfile.read(data, "ours.docx").blocks == document.blocks
+
+
+def test_a_picture_goes_through_markdown_as_a_data_address() -> None:
+    from communique.readers import markdown as markdown_reader
+    from communique.writers import markdown as markdown_writer
+
+    picture = Picture(picture_bytes((20, 10)), alt="A [blue] band")
+    document = Document(Meta(title="Pictures"), (TextBlock("paragraph", plain("Before.")), picture))
+    written = markdown_writer.write(document)
+    assert b"](data:image/png;base64," in written
+    (back,) = [b for b in markdown_reader.read(written, "p.md").blocks if isinstance(b, Picture)]
+    assert (back.data, back.alt) == (picture.data, picture.alt)

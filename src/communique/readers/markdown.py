@@ -33,6 +33,8 @@ and quotes are left as they are: "(a)" in an item's text stays text.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
@@ -58,10 +60,12 @@ from communique.model import (
     ListItem,
     Meta,
     ModelError,
+    Picture,
     Table,
     TableCell,
     TextBlock,
     content_text,
+    image_type,
     is_iso_date,
     meta_from_dict,
     plain,
@@ -363,6 +367,9 @@ class _Blocks:
         at its end (`{.recital}`, `{label="(a)"}`) gives its role or label."""
         inline = self.inline()
         children = inline.children
+        picture = _picture(children)
+        if picture is not None:
+            return [picture]
         if top:
             content = _one_line(children)
             match = _FOOTNOTE_DEFINITION.match(content[0].text) if content and content[0].kind == "text" else None
@@ -419,6 +426,26 @@ class _Blocks:
             elif token.type == "thead_close":
                 header_rows = len(rows)
         return Table(tuple(rows), header_rows=header_rows)
+
+
+def _picture(children: list[Token] | None) -> Picture | None:
+    """A paragraph that is one picture given by its bytes (`![alt](data:image/png;base64,…)`,
+    as our Markdown writer puts a document's picture): that picture."""
+    tokens = [t for t in children or [] if not (t.type == "text" and not t.content.strip())]
+    if len(tokens) != 1 or tokens[0].type != "image":
+        return None
+    src = str(tokens[0].attrs.get("src", ""))
+    head, _, body = src.partition(",")
+    if not (head.startswith("data:image/") and head.endswith(";base64")):
+        return None
+    try:
+        data = base64.b64decode(body, validate=True)
+    except binascii.Error:
+        return None
+    if image_type(data) is None:
+        return None
+    alt = content_text(tuple(run for line in _lines(tokens[0].children, split=False) for run in line))
+    return Picture(data, alt=alt)
 
 
 # A mark at the end of a paragraph's source: " {.recital}", " {label=\"(a)\"}", " {.paragraph label=\"§ 1\"}".
