@@ -236,3 +236,12 @@ def test_symbol_font_copyright_signs_become_the_plain_signs() -> None:
 
     signs = [wordchars.from_symbol_font(chr(0xF000 + code), "Symbol") for code in (0xD2, 0xD3, 0xD4, 0xE2, 0xE3, 0xE4)]
     assert signs == ["®", "©", "™", "®", "©", "™"]  # not Adobe's private-use serif and sans-serif variants
+
+
+@needs_files
+def test_a_vml_picture_keeps_its_size() -> None:
+    from communique.model import Picture
+
+    document = docxfile.read(real_file("pandoc--image_vml.docx").read_bytes(), "image_vml.docx")
+    (picture,) = [b for b in document.blocks if isinstance(b, Picture)]
+    assert picture.width and picture.height and picture.width < picture.height  # from the shape's style

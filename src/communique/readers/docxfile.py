@@ -565,6 +565,9 @@ class _Reader:
         width = height = None
         if extent is not None and (_int(extent.get("cx"), 0) or 0) > 0 and (_int(extent.get("cy"), 0) or 0) > 0:
             width, height = int(extent.get("cx", "0")) / _EMU_PER_POINT, int(extent.get("cy", "0")) / _EMU_PER_POINT
+        shape = vml.getparent() if vml is not None and width is None else None
+        if shape is not None:  # a VML picture: its size in the shape's style, "width:120pt;height:40pt"
+            width, height = (_css_length(shape.get("style", ""), side) for side in ("width", "height"))
         alt = _alt_text(frame) or ""
         return Picture(data, alt=alt[1:-1] if alt else "", width=width, height=height)
 
@@ -974,6 +977,21 @@ def _run_font(rpr: etree._Element | None) -> str | None:
 _DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
 _DRAWINGML = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _EMU_PER_POINT = 12700
+
+
+_CSS_UNITS = {"pt": 1.0, "in": 72.0, "px": 0.75, "mm": 72 / 25.4, "cm": 72 / 2.54, "pc": 12.0}
+
+
+def _css_length(style: str, name: str) -> float | None:
+    """A length in points from a VML shape's CSS style; None where absent."""
+    match = re.search(rf"(?:^|;)\s*{name}\s*:\s*([\d.]+)\s*(pt|in|px|mm|cm|pc)?", style)
+    if match is None:
+        return None
+    try:
+        value = float(match.group(1)) * _CSS_UNITS[match.group(2) or "px"]
+    except ValueError:
+        return None
+    return value if value > 0 else None
 
 
 def _png_or_jpeg(data: bytes) -> bytes | None:
