@@ -271,3 +271,14 @@ def test_words_of_a_narrow_foreign_column_are_not_broken() -> None:
     document = docxfile.read(buffer.getvalue(), "narrow.docx")
     text = pdf_bytes_text(publish(document, "pdf")["pdf"])
     assert text.count("Assignment") == 2 and text.count("Wednesday") == 2
+
+
+def test_a_table_of_many_columns_narrows_its_cell_margins_to_keep_words_whole() -> None:
+    header = tuple(cell(str(100 + n)) for n in range(17))
+    table = Table((header, header), widths=(1 / 17,) * 17)
+    document = Document(Meta(title="Many columns"), (table,))
+    outputs = publish(document, "pdf", "docx")
+    text = pdf_bytes_text(outputs["pdf"])
+    assert all(text.count(str(100 + n)) == 2 for n in range(17))
+    margins = docx.Document(io.BytesIO(outputs["docx"])).tables[0]._tbl.find(f"{qn('w:tblPr')}/{qn('w:tblCellMar')}")
+    assert int(margins.find(qn("w:left")).get(qn("w:w"))) < 108  # narrower than Word's default 5.4pt

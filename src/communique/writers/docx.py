@@ -377,7 +377,7 @@ class _DocxBuilder:
         """A document's table: ruled, fixed column widths over the text width
         (less a list's indent), merged cells for spans, rows kept whole and
         the header rows repeated on each page, as in the PDF."""
-        from communique.writers.pdf import TABLE_CELL_MARGIN, TABLE_RULE, least_widths
+        from communique.writers.pdf import TABLE_RULE, table_geometry
 
         table: WordTable = container.add_table(len(block.rows), len(block.widths))  # type: ignore[attr-defined]
         width = self.layout.page.frame_width - base_indent
@@ -385,8 +385,8 @@ class _DocxBuilder:
             for c, cell in enumerate(row):
                 if cell is not None and (cell.col_span > 1 or cell.row_span > 1):
                     table.cell(r, c).merge(table.cell(r + cell.row_span - 1, c + cell.col_span - 1))
-        widths = block.column_widths(width, least_widths(block, self.layout))  # as the PDF's
-        ooxml.fixed_table(table._tbl, widths, TABLE_RULE, TABLE_CELL_MARGIN, base_indent)
+        widths, margin = table_geometry(block, self.layout, width)  # as the PDF's
+        ooxml.fixed_table(table._tbl, widths, TABLE_RULE, margin, base_indent)
         for r, row in enumerate(block.rows):
             ooxml.table_row_options(table.rows[r]._tr, header=r < block.header_rows)
             for c, cell in enumerate(row):

@@ -464,8 +464,6 @@ def _table(
     data: list[list[Any]] = []
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), TABLE_RULE, HexColor("#000000")),
-        ("LEFTPADDING", (0, 0), (-1, -1), TABLE_CELL_MARGIN),
-        ("RIGHTPADDING", (0, 0), (-1, -1), TABLE_CELL_MARGIN),
         ("TOPPADDING", (0, 0), (-1, -1), 0),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
@@ -483,10 +481,11 @@ def _table(
                     if cell.col_span > 1 or cell.row_span > 1:
                         commands.append(("SPAN", (c, r), (c + cell.col_span - 1, r + cell.row_span - 1)))
             data.append(line)
-    width = layout.page.frame_width - base_indent
+    widths, margin = table_geometry(block, layout, layout.page.frame_width - base_indent)
+    commands += [("LEFTPADDING", (0, 0), (-1, -1), margin), ("RIGHTPADDING", (0, 0), (-1, -1), margin)]
     table = RuledTable(
         data,
-        colWidths=block.column_widths(width, least_widths(block, layout)),
+        colWidths=widths,
         hAlign="RIGHT" if base_indent else "LEFT",
         repeatRows=block.header_rows,
         splitInRow=1,  # a row taller than a page breaks inside (Word too), other rows stay whole
@@ -496,10 +495,23 @@ def _table(
     return table
 
 
-def least_widths(block: Table, layout: Layout) -> list[float]:
-    """Each column's least width: its cell margins and its longest word (in
-    the cells of that column alone), never under `TABLE_NARROWEST`."""
-    least = [TABLE_NARROWEST] * len(block.widths)
+def table_geometry(block: Table, layout: Layout, available: float) -> tuple[list[float], float]:
+    """The columns' widths and the cell margin, the same in both writers:
+    each column keeps room for its longest word and its margins (Word's
+    default margin, narrowed down to 1pt where a table has many columns)."""
+    words = _longest_words(block, layout)
+    margin = TABLE_CELL_MARGIN
+    widths = block.column_widths(available, [max(TABLE_NARROWEST, w + 2 * margin + 1) for w in words])
+    if all(width >= word + 2 * margin + 1 for width, word in zip(widths, words, strict=True)):
+        return widths, margin
+    widths = block.column_widths(available, [max(TABLE_NARROWEST, w + 3) for w in words])
+    room = min((width - word - 1) / 2 for width, word in zip(widths, words, strict=True))
+    return widths, max(1.0, min(TABLE_CELL_MARGIN, room))
+
+
+def _longest_words(block: Table, layout: Layout) -> list[float]:
+    """Each column's longest word in points (in the cells of that column alone)."""
+    longest = [0.0] * len(block.widths)
     for row in block.rows:
         for column, cell in enumerate(row):
             if cell is None or cell.col_span != 1:
@@ -510,9 +522,9 @@ def least_widths(block: Table, layout: Layout) -> list[float]:
                 style = layout.styles[paragraph.style]
                 for run in paragraph.runs:
                     font = face_name(style.font, style.bold or run.bold, style.italic or run.italic)
-                    longest = max((stringWidth(word, font, style.size) for word in run.text.split()), default=0.0)
-                    least[column] = max(least[column], longest + 2 * TABLE_CELL_MARGIN + 1)
-    return least
+                    for word in run.text.split():
+                        longest[column] = max(longest[column], stringWidth(word, font, style.size))
+    return longest
 
 
 def _cell_element(cell: TableCell) -> str:
