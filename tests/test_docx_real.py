@@ -245,3 +245,10 @@ def test_a_vml_picture_keeps_its_size() -> None:
     document = docxfile.read(real_file("pandoc--image_vml.docx").read_bytes(), "image_vml.docx")
     (picture,) = [b for b in document.blocks if isinstance(b, Picture)]
     assert picture.width and picture.height and picture.width < picture.height  # from the shape's style
+
+
+@needs_files
+def test_a_drop_cap_joins_its_paragraph() -> None:
+    document = docxfile.read(real_file("pandoc--drop_cap.docx").read_bytes(), "drop_cap.docx")
+    texts = [b.text() for b in document.blocks if isinstance(b, TextBlock)]
+    assert texts[:2] == ["Drop cap.", "Next paragraph."] and "Drop cap in margin." in texts

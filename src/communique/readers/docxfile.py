@@ -501,6 +501,7 @@ class _Reader:
         """The paragraphs of the body (or of a table cell) in reading order,
         each table as one `_Para` holding it."""
         out: list[_Para] = []
+        drop_cap: Content = ()  # a drop cap's letters, a frame of their own before the rest of the paragraph
         for p in _body_paragraphs(self.body if container is None else container, self.flattened):
             if p.tag == _w("tbl"):
                 table = self.table(p)
@@ -526,6 +527,11 @@ class _Reader:
             if indent is None:
                 indent = self._style_value(style_id, "indent")
             content = self.runs(p)
+            frame = ppr.find(_w("framePr")) if ppr is not None else None
+            if frame is not None and frame.get(_w("dropCap")) in ("drop", "margin"):
+                drop_cap += content
+                continue
+            content, drop_cap = _tidy([*drop_cap, *content]), ()
             pictures = [_Para(None, (), None, 0, picture=picture) for picture in self.pictures(p)]
             if _content_text(content).strip() or num is not None:
                 out.append(_Para(role, content, num, indent or 0, depth))
