@@ -32,7 +32,7 @@ from communique.render import find_template
 FOLDER = Path(os.environ.get("COMMUNIQUE_REAL_DOCX") or Path(__file__).parents[2] / "shared" / "docx_real")
 FILES = sorted(FOLDER.rglob("*.docx"))
 KEPT = 0.95  # share of pandoc's words a file must keep
-FILES_KEEPING = 0.95  # share of the files pandoc reads that must keep them (measured: 215 of 224)
+FILES_KEEPING = 0.97  # share of the files pandoc reads that must keep them (measured: 526 of 541)
 _CJK = "\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\uff00-\uffef"
 needs_files = pytest.mark.skipif(not FILES, reason=f"no real Word files in {FOLDER}")
 
