@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from communique.errors import CommuniqueError
 from communique.model import (
-    BLOCK_KINDS,
+    TEXT_BLOCK_KINDS,
     Document,
     Footnote,
     Inline,
@@ -94,7 +94,7 @@ inline = st.one_of(
     st.builds(Inline, st.just("footnote_ref"), st.sampled_from(["1", "2", "*"])),
 )
 content = st.lists(inline, min_size=1, max_size=4).map(tuple)
-TEXT_KINDS = [k for k in BLOCK_KINDS if k not in ("numbered_list", "bullet_list", "footnote")]
+TEXT_KINDS = list(TEXT_BLOCK_KINDS)
 text_block = st.builds(TextBlock, st.sampled_from(TEXT_KINDS), content, st.integers(1, 3))
 labels = st.sampled_from(["1.", "2)", "(a)", "b)", "i.", "IV.", "•", "–", "§ 3", ""])
 

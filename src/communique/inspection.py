@@ -7,7 +7,7 @@ reader was; `--format md` then lets them correct a role and publish again.
 
 from __future__ import annotations
 
-from communique.model import Block, Document, Footnote, ListBlock, TextBlock, meta_to_dict
+from communique.model import Block, Document, Footnote, ListBlock, Table, TextBlock, block_text, meta_to_dict
 
 _WIDTH = 100  # characters of a block's text shown
 
@@ -49,6 +49,11 @@ def _block(block: Block, depth: int, label: str = "") -> list[str]:
         return out
     if isinstance(block, Footnote):
         return [f"{indent}{_sure(block)}  footnote [{block.label}] {_short(block.text())}"]
+    if isinstance(block, Table):
+        out = [f"{indent}{_sure(block)}  table ({len(block.rows)} rows, {block.columns} columns)"]
+        for row in block.rows:
+            out.append(f"{indent}  | " + " | ".join(_short(" ".join(block_text(b) for b in c.blocks)) for c in row))
+        return out
     assert isinstance(block, TextBlock)
     role = f"heading {block.level}" if block.kind == "heading" else block.kind
     shown = f"{label} " if label else ""

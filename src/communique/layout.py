@@ -28,7 +28,8 @@ Vocabulary (units: `pt`, `mm`, `cm`, `in`; colours `#RRGGBB`):
 Blocks: `<p style=".." [lang="ru"]>inline</p>`, `<list style=".." start="1"
 [format=".." label="(%1)" bullet="–"]><item>blocks</item></list>`,
 `<image src=".." width="40mm" height=".." align=".." alt=".."/>` (PNG or
-JPEG, inside the template's folder), `<rule thickness="0.5pt" color="#.."
+JPEG, inside the template's folder, or a document's own picture as a
+`data:image/png;base64,…` address), `<rule thickness="0.5pt" color="#.."
 space-before=".." space-after=".."/>`, `<spacer height="12pt"/>`,
 `<page-break/>`, and two for official layouts (`keep-with-previous="true"` on a
 `<p>`, `<row>` or `<grid>` keeps it on the page of the paragraph before it:
@@ -41,9 +42,15 @@ signatures, a closing formula, a meeting-and-date line):
   blocks side by side in borderless columns, filled row by row (several
   signers); a Word table without borders.
 
+A document's own table is `<table [header-rows="1"] [widths="1 2 1"]>
+<tr><td [colspan="2"] [rowspan="2"]>blocks</td>…</tr>…</table>`: ruled
+cells, `widths` the columns' relative shares of the text width, the header
+rows repeated on each page; a cell spanned over is not written.
+
 Margin blocks (header and footer) are `<p>`, `<row>`, `<image>`, `<rule>`
 and `<spacer>`; `pages="first"` / `"rest"` give the first page its own.
 Inline: text, `<b>`, `<i>`, `<u>`, `<sup>`, `<a href="..">`, `<br/>`,
+`<tab/>` and `<space/>` (a tab, a space that does not collapse with the one before),
 `<span lang=".." role="opening|decor">` (opening words in italics; text the
 template adds, which is not the document's), `<note-ref label=".."/>` (a
 footnote mark), and in margin blocks `<page-number/>`, `<page-count/>`.
@@ -61,7 +68,10 @@ custom properties the DOCX carries (the template's name, metadata).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime as dt
+import io
 import os
 import re
 from collections.abc import Iterator
@@ -185,11 +195,38 @@ class List:
 
 @dataclass(frozen=True)
 class Image:
-    src: Path
+    """A picture from a file (`src`) or a document's own bytes (`data`)."""
+
+    src: Path | None
     width: float | None = None
     height: float | None = None
     align: Align = "center"
     alt: str = ""
+    data: bytes | None = None
+
+    def source(self) -> str | io.BytesIO:
+        """What reportlab and python-docx open: the file's path or the bytes."""
+        return io.BytesIO(self.data) if self.data is not None else str(self.src)
+
+    def size(self, available: float) -> tuple[float, float]:
+        """The drawn size in points, the same in both writers: as given (one
+        side given: the other in proportion; neither: the pixels at 96 dpi),
+        then scaled down to fit `available` width."""
+        from PIL import Image as PILImage
+
+        with PILImage.open(self.source()) as picture:
+            width_px, height_px = picture.size
+        width, height = self.width, self.height
+        if width is None and height is None:
+            width, height = width_px * 0.75, height_px * 0.75
+        elif width is None:
+            width = (height or 0) * width_px / height_px
+        elif height is None:
+            height = width * height_px / width_px
+        assert width is not None and height is not None
+        if width > available > 0:
+            width, height = available, height * available / width
+        return width, height
 
 
 @dataclass(frozen=True)
@@ -216,6 +253,47 @@ class Grid:
 
 
 @dataclass(frozen=True)
+class TableCell:
+    """A table cell's blocks and spans; `header` for the header rows' cells."""
+
+    blocks: tuple[LayoutBlock, ...]
+    col_span: int = 1
+    row_span: int = 1
+    header: bool = False
+
+
+@dataclass(frozen=True)
+class Table:
+    """A document's table: `rows` as a full grid, each cell at its top-left
+    slot and None where a span covers; `widths` the columns' shares of the
+    width (summing to 1); the first `header_rows` rows repeat on each page."""
+
+    widths: tuple[float, ...]
+    rows: tuple[tuple[TableCell | None, ...], ...]
+    header_rows: int = 0
+
+    def column_widths(self, available: float, least: list[float]) -> list[float]:
+        """The columns' widths in points over `available`, the same in both
+        writers: each its share, but none under its `least` (its margins and
+        longest word, as Word's autofit keeps them, up to an equal share),
+        the others narrowed to make up for it."""
+        widths = [share * available for share in self.widths]
+        least = [min(value, available / len(least)) for value in least]  # a long unspaced word (CJK) asks no more
+        if sum(least) >= available:
+            return [available * value / sum(least) for value in least]
+        fixed: dict[int, float] = {}
+        while True:
+            free = [i for i in range(len(widths)) if i not in fixed]
+            spare = available - sum(fixed.values())
+            total = sum(widths[i] for i in free)
+            scaled = {i: widths[i] * spare / total if total else spare / len(free) for i in free}
+            short = [i for i in free if scaled[i] < least[i]]
+            if not short:
+                return [fixed.get(i, scaled.get(i, 0.0)) for i in range(len(widths))]
+            fixed.update({i: least[i] for i in short})
+
+
+@dataclass(frozen=True)
 class Rule:
     """A horizontal line from the left margin; `width` None spans the frame."""
 
@@ -237,7 +315,7 @@ class PageBreak:
     pass
 
 
-LayoutBlock: TypeAlias = Paragraph | List | Image | Rule | Spacer | PageBreak | Row | Grid
+LayoutBlock: TypeAlias = Paragraph | List | Image | Rule | Spacer | PageBreak | Row | Grid | Table
 PageSet = Literal["all", "first", "rest"]
 NoteNumbering = Literal["continuous", "per-page"]
 NOTE_NUMBERINGS: tuple[str, ...] = get_args(NoteNumbering)
@@ -350,8 +428,9 @@ class Layout:
 
     def alt_text(self, image: Image) -> str:
         """What an image shows, for a screen reader: its own alt text, else
-        the issuer's name (a letterhead logo); empty for a decoration."""
-        return image.alt or self.info.author
+        for a template's image the issuer's name (a letterhead logo); empty
+        for a decoration (a document's picture its author gave no text)."""
+        return image.alt or (self.info.author if image.data is None else "")
 
 
 # ---------------------------------------------------------------- keeps
@@ -474,6 +553,11 @@ def walk_paragraphs(blocks: tuple[LayoutBlock, ...]) -> Iterator[Paragraph]:
             for row in block.rows:
                 for cell in row:
                     yield from walk_paragraphs(cell)
+        elif isinstance(block, Table):
+            for table_row in block.rows:
+                for table_cell in table_row:
+                    if table_cell is not None:
+                        yield from walk_paragraphs(table_cell.blocks)
 
 
 # ---------------------------------------------------------------- numbering
@@ -547,15 +631,16 @@ def image_format(path: Path) -> str | None:
 
 
 _DOCUMENT_ATTRS = {"size", "margins", "lang", "title", "author", "subject", "keywords", "date", "orientation"}
-_INLINE_TAGS = {"b", "i", "u", "sup", "a", "br", "span", "page-number", "page-count", "note-ref"}
+_INLINE_TAGS = {"b", "i", "u", "sup", "a", "br", "tab", "space", "span", "page-number", "page-count", "note-ref"}
 _INLINE_ATTRS: dict[str, set[str]] = {"a": {"href"}, "span": {"lang", "role"}, "note-ref": {"label"}}
 _PAGE_FIELDS = {"page-number", "page-count"}
-_NOT_IN_MARGINS = {"list", "page-break", "grid", "footnotes"}
+_NOT_IN_MARGINS = {"list", "page-break", "grid", "footnotes", "table"}
 _ROW_PARTS = ("left", "center", "right")
 _BLOCK_ATTRS: dict[str, set[str]] = {
     "p": {"style", "lang", "keep-with-previous"},
     "row": {"style", "lang", "keep-with-previous"},
     "grid": {"columns", "widths", "keep-with-previous"},
+    "table": {"header-rows", "widths"},
     "list": {"style", "start", "format", "label", "bullet"},
     "item": set(),
     "image": {"src", "width", "height", "align", "alt"},
@@ -726,6 +811,8 @@ class _Parser:
             return self.row(node)
         if tag == "grid":
             return self.grid(node)
+        if tag == "table":
+            return self.table(node)
         if tag == "list":
             style = self.style_ref(node, self.list_styles)
             start = self.integer(node, "start", node.get("start", "1"))
@@ -753,15 +840,10 @@ class _Parser:
             src = node.get("src")
             if not src:
                 raise self.fail(node, "<image> needs a src", "<image")
-            path = (self.base_dir / src).resolve()
-            if self.image_dirs is not None and not any(
-                path == allowed or path.is_relative_to(allowed) for allowed in self.image_dirs
-            ):
-                raise self.fail(node, f"image {src} lies outside the template's folder", src)
-            if not path.is_file():
-                raise self.fail(node, f"image file not found: {src}", src)
-            if image_format(path) is None:
-                raise self.fail(node, f"image file is not a PNG or JPEG: {src}", src)
+            data = self.data_uri(node, src) if src.startswith("data:") else None
+            path = None if data is not None else (self.base_dir / src).resolve()
+            if path is not None:
+                self.check_image_file(node, src, path)
             align = node.get("align", "center")
             if align not in ("left", "center", "right"):
                 raise self.fail(node, f"align={align!r} on <image>", f'align="{align}"')
@@ -771,6 +853,7 @@ class _Parser:
                 height=self.length(node, "height", node.get("height")) if node.get("height") else None,
                 align=align,  # type: ignore[arg-type]
                 alt=node.get("alt", ""),
+                data=data,
             )
         if tag == "rule":
             return Rule(
@@ -801,6 +884,28 @@ class _Parser:
             style = self.style_ref(child, self.styles)
             runs = tuple(_merge_runs(self.inline(child, Run(""))))
             self.notes.append(Note(label, Paragraph(style=style, runs=runs, line=_line_of(child))))
+
+    def check_image_file(self, node: etree._Element, src: str, path: Path) -> None:
+        """A template's image: inside its folder, there, a PNG or JPEG."""
+        if self.image_dirs is not None and not any(
+            path == allowed or path.is_relative_to(allowed) for allowed in self.image_dirs
+        ):
+            raise self.fail(node, f"image {src} lies outside the template's folder", src)
+        if not path.is_file():
+            raise self.fail(node, f"image file not found: {src}", src)
+        if image_format(path) is None:
+            raise self.fail(node, f"image file is not a PNG or JPEG: {src}", src)
+
+    def data_uri(self, node: etree._Element, src: str) -> bytes:
+        """The bytes of a `data:image/png;base64,…` address (PNG or JPEG)."""
+        head, _, body = src.partition(",")
+        try:
+            data = base64.b64decode(body, validate=True) if head.endswith(";base64") else b""
+        except binascii.Error:
+            data = b""
+        if not any(data.startswith(magic) for magic in _IMAGE_SIGNATURES):
+            raise self.fail(node, "an <image> data address holds no PNG or JPEG in base64", "<image")
+        return data
 
     def row(self, node: etree._Element) -> Row:
         style = self.style_ref(node, self.styles)
@@ -836,6 +941,56 @@ class _Parser:
             rows[-1] = rows[-1] + ((),) * (columns - len(rows[-1]))
         return Grid(widths=widths, rows=tuple(rows))
 
+    def table(self, node: etree._Element) -> Table:
+        header_rows = self.integer(node, "header-rows", node.get("header-rows", "0"))
+        grid: list[list[TableCell | None]] = []
+        covered: set[tuple[int, int]] = set()
+        for r, tr in enumerate(self.children(node)):
+            if tr.tag != "tr":
+                raise self.fail(tr, f"<table> holds only <tr>, not <{tr.tag}>", f"<{tr.tag}")
+            self.check_attrs(tr, set())
+            line: list[TableCell | None] = []
+            for td in self.children(tr):
+                if td.tag != "td":
+                    raise self.fail(td, f"<tr> holds only <td>, not <{td.tag}>", f"<{td.tag}")
+                self.check_attrs(td, {"colspan", "rowspan"})
+                while (r, len(line)) in covered:
+                    line.append(None)
+                spans = [self.integer(td, name, td.get(name, "1")) for name in ("colspan", "rowspan")]
+                if min(spans) < 1:
+                    raise self.fail(td, "colspan and rowspan must be 1 or more", "span=")
+                cell = TableCell(self.blocks(td), col_span=spans[0], row_span=spans[1], header=r < header_rows)
+                covered.update((r + dr, len(line) + dc) for dr in range(spans[1]) for dc in range(spans[0]))
+                line.append(cell)
+                line.extend([None] * (spans[0] - 1))
+            while (r, len(line)) in covered:
+                line.append(None)
+            grid.append(line)
+        columns = max((len(line) for line in grid), default=0)
+        if not columns:
+            raise self.fail(node, "a <table> needs a row with a cell", "<table")
+        # a span reaching below the last row stops there
+        # a short row is filled with empty cells, so every row has the same columns
+        rows = tuple(
+            tuple(line + [TableCell((), header=r < header_rows) for _ in range(columns - len(line))])
+            for r, line in enumerate(grid)
+        )
+        rows = tuple(
+            tuple(replace(c, row_span=min(c.row_span, len(rows) - r)) if c is not None else None for c in row)
+            for r, row in enumerate(rows)
+        )
+        if node.get("widths"):
+            try:
+                shares = [float(part) for part in node.get("widths", "").split()]
+            except ValueError:
+                raise self.fail(node, "widths: numbers, each column's share", "widths=") from None
+            if len(shares) != columns or min(shares) <= 0:
+                raise self.fail(node, f"widths: {columns} positive numbers, one per column", "widths=")
+        else:
+            shares = [1.0] * columns
+        widths = tuple(share / sum(shares) for share in shares)
+        return Table(widths=widths, rows=rows, header_rows=min(header_rows, len(rows)))
+
     def inline(self, node: etree._Element, fmt: Run) -> Iterator[Run]:
         if node.text:
             yield replace(fmt, text=_squash(node.text))
@@ -848,6 +1003,8 @@ class _Parser:
                 raise self.fail(child, f"<{tag}> belongs in a <header> or <footer>", f"<{tag}")
             if tag == "br":
                 yield replace(fmt, text="\n")
+            elif tag in ("tab", "space"):  # the document's own, kept as written
+                yield replace(fmt, text="\t" if tag == "tab" else " ")
             elif tag == "page-number":
                 yield replace(fmt, text="", field="page")
             elif tag == "page-count":

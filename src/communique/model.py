@@ -9,6 +9,8 @@ serialises to JSON and back without loss (`to_dict` / `from_dict`).
 
 from __future__ import annotations
 
+import base64
+import binascii
 from dataclasses import dataclass, field, fields, replace
 from datetime import date
 from typing import Any, Literal, TypeAlias, TypeVar, get_args
@@ -62,7 +64,7 @@ TEXT_BLOCK_KINDS: tuple[str, ...] = (
     "metadata",  # any other metadata line kept as written: "3rd plenary meeting"
 )
 LIST_BLOCK_KINDS: tuple[str, ...] = ("numbered_list", "bullet_list")
-BLOCK_KINDS: tuple[str, ...] = TEXT_BLOCK_KINDS + LIST_BLOCK_KINDS + ("footnote",)
+BLOCK_KINDS: tuple[str, ...] = TEXT_BLOCK_KINDS + LIST_BLOCK_KINDS + ("footnote", "table", "image")
 
 
 @dataclass(frozen=True)
@@ -142,7 +144,101 @@ class Footnote:
         return content_text(self.content)
 
 
-Block: TypeAlias = TextBlock | ListBlock | Footnote
+@dataclass(frozen=True)
+class TableCell:
+    """One cell: its blocks, and how many columns and rows it spans. A cell
+    spanned over is not written: rows list only the cells that start there."""
+
+    blocks: tuple[Block, ...]
+    col_span: int = 1
+    row_span: int = 1
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of rows of cells; the first `header_rows` rows are its header
+    (repeated on each page). `widths` are the columns' shares of the table's
+    width (summing to 1); empty: equal columns."""
+
+    rows: tuple[tuple[TableCell, ...], ...]
+    header_rows: int = 0
+    widths: tuple[float, ...] = ()
+    kind: Literal["table"] = "table"
+    confidence: float | None = field(default=None, compare=False)  # how sure the reader is of `kind`, 0..1
+
+    @property
+    def columns(self) -> int:
+        """The number of columns: the widest row, spans and cells spanning
+        down from rows above counted."""
+        return max((len(row) for row in table_grid(self)), default=0)
+
+    def text(self) -> str:
+        """The cells' text, a cell to a line."""
+        return "\n".join(block_text(b) for row in self.rows for cell in row for b in cell.blocks)
+
+
+IMAGE_SIGNATURES: dict[bytes, str] = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpeg"}
+
+
+def image_type(data: bytes) -> str | None:
+    """ "png" or "jpeg" by the first bytes (the two both writers draw), else None."""
+    return next((name for magic, name in IMAGE_SIGNATURES.items() if data.startswith(magic)), None)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A picture of the document's own: PNG or JPEG bytes, its alternative
+    text (what it shows, for a screen reader) and its size in points (None:
+    its pixel size at 96 dpi); drawn no wider than the text."""
+
+    data: bytes
+    alt: str = ""
+    width: float | None = None
+    height: float | None = None
+    kind: Literal["image"] = "image"
+    confidence: float | None = field(default=None, compare=False)  # how sure the reader is of `kind`, 0..1
+
+    def text(self) -> str:
+        return self.alt
+
+
+Block: TypeAlias = TextBlock | ListBlock | Footnote | Table | Picture
+
+
+def block_text(block: Block) -> str:
+    """The visible text of any block, nested blocks a line each."""
+    if isinstance(block, ListBlock):
+        return "\n".join(
+            f"{item.label} " + " ".join(block_text(b) for b in item.blocks) for item in block.items
+        ).strip()
+    return block.text()
+
+
+def table_grid(table: Table) -> list[list[TableCell | None]]:
+    """The table as a full grid: each cell at its top-left slot, None in the
+    slots its spans cover (and in slots a short row leaves empty)."""
+    grid: list[list[TableCell | None]] = []
+    covered: set[tuple[int, int]] = set()
+    for r, row in enumerate(table.rows):
+        line: list[TableCell | None] = []
+        col = 0
+        for cell in row:
+            while (r, col) in covered:
+                line.append(None)
+                col += 1
+            line.append(cell)
+            for dr in range(cell.row_span):
+                for dc in range(cell.col_span):
+                    if dr or dc:
+                        covered.add((r + dr, col + dc))
+            line.extend([None] * (cell.col_span - 1))
+            col += cell.col_span
+        while (r, col) in covered:
+            line.append(None)
+            col += 1
+        grid.append(line)
+    width = max((len(line) for line in grid), default=0)
+    return [line + [None] * (width - len(line)) for line in grid]
 
 
 def numbering_of(kind: str, labels: list[str]) -> Numbering | None:
@@ -311,12 +407,27 @@ def _block_to_dict(block: Block) -> dict[str, Any]:
         }
     elif isinstance(block, Footnote):
         out = {"kind": "footnote", "label": block.label, "content": _content_to_list(block.content)}
+    elif isinstance(block, Picture):
+        out = {"kind": "image", "data": base64.b64encode(block.data).decode("ascii"), "alt": block.alt}
+        out.update({name: getattr(block, name) for name in ("width", "height") if getattr(block, name) is not None})
+    elif isinstance(block, Table):
+        out = {"kind": "table", "header_rows": block.header_rows, "widths": list(block.widths)}
+        out["rows"] = [[_cell_to_dict(cell) for cell in row] for row in block.rows]
     else:
         out = {"kind": block.kind, "content": _content_to_list(block.content)}
         if block.kind == "heading":
             out["level"] = block.level
     if block.confidence is not None:
         out["confidence"] = block.confidence
+    return out
+
+
+def _cell_to_dict(cell: TableCell) -> dict[str, Any]:
+    out: dict[str, Any] = {"blocks": [_block_to_dict(b) for b in cell.blocks]}
+    if cell.col_span != 1:
+        out["col_span"] = cell.col_span
+    if cell.row_span != 1:
+        out["row_span"] = cell.row_span
     return out
 
 
@@ -428,6 +539,10 @@ def _block_from(data: Any, path: str) -> Block:
         label = _expect(obj.get("label"), str, f"{path}/label")
         content = _content_from(obj.get("content"), f"{path}/content")
         return Footnote(label=label, content=content, confidence=confidence)
+    if kind == "table":
+        return _table_from(obj, path, confidence)
+    if kind == "image":
+        return _picture_from(obj, path, confidence)
     if kind in TEXT_BLOCK_KINDS:
         _no_unknown_keys(obj, {"kind", "content", "level", "confidence"}, path)
         level = obj.get("level", 1)
@@ -436,6 +551,60 @@ def _block_from(data: Any, path: str) -> Block:
         content = _content_from(obj.get("content"), f"{path}/content")
         return TextBlock(kind=kind, content=content, level=level, confidence=confidence)
     raise ModelError(f"{path}/kind", f"unknown block kind {kind!r} (known: {', '.join(BLOCK_KINDS)})")
+
+
+def _table_from(obj: dict[str, Any], path: str, confidence: float | None) -> Table:
+    _no_unknown_keys(obj, {"kind", "rows", "header_rows", "widths", "confidence"}, path)
+    rows: list[tuple[TableCell, ...]] = []
+    for r, row in enumerate(_expect(obj.get("rows"), list, f"{path}/rows")):
+        cells = []
+        for c, cell in enumerate(_expect(row, list, f"{path}/rows/{r}")):
+            here = f"{path}/rows/{r}/{c}"
+            data = _expect(cell, dict, here)
+            _no_unknown_keys(data, {"blocks", "col_span", "row_span"}, here)
+            blocks = _expect(data.get("blocks", []), list, f"{here}/blocks")
+            spans = [_whole(data.get(name, 1), f"{here}/{name}", 1) for name in ("col_span", "row_span")]
+            inner = tuple(_block_from(b, f"{here}/blocks/{i}") for i, b in enumerate(blocks))
+            cells.append(TableCell(inner, col_span=spans[0], row_span=spans[1]))
+        rows.append(tuple(cells))
+    header_rows = _whole(obj.get("header_rows", 0), f"{path}/header_rows", 0)
+    if header_rows > len(rows):
+        raise ModelError(f"{path}/header_rows", f"{header_rows} header rows in a table of {len(rows)}")
+    widths = _expect(obj.get("widths", []), list, f"{path}/widths")
+    for i, width in enumerate(widths):
+        if isinstance(width, bool) or not isinstance(width, int | float) or width <= 0:
+            raise ModelError(f"{path}/widths/{i}", "expected a positive number")
+    table = Table(tuple(rows), header_rows=header_rows, widths=tuple(float(w) for w in widths), confidence=confidence)
+    if widths and len(widths) != table.columns:
+        raise ModelError(f"{path}/widths", f"{len(widths)} widths for {table.columns} columns")
+    total = sum(table.widths)
+    return replace(table, widths=tuple(w / total for w in table.widths)) if widths else table
+
+
+def _picture_from(obj: dict[str, Any], path: str, confidence: float | None) -> Picture:
+    _no_unknown_keys(obj, {"kind", "data", "alt", "width", "height", "confidence"}, path)
+    try:
+        data = base64.b64decode(_expect(obj.get("data"), str, f"{path}/data"), validate=True)
+    except binascii.Error:
+        raise ModelError(f"{path}/data", "expected the picture's bytes in base64") from None
+    if image_type(data) is None:
+        raise ModelError(f"{path}/data", "the picture is not a PNG or JPEG")
+    size: dict[str, float] = {}
+    for name in ("width", "height"):
+        value = obj.get(name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ModelError(f"{path}/{name}", "expected a length in points, more than 0")
+        size[name] = float(value)
+    alt = _text(obj.get("alt", ""), f"{path}/alt")
+    return Picture(data, alt=alt, width=size.get("width"), height=size.get("height"), confidence=confidence)
+
+
+def _whole(value: Any, path: str, least: int) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < least:
+        raise ModelError(path, f"expected a whole number from {least}")
+    return value
 
 
 def _numbering_from(data: Any, path: str) -> Numbering | None:

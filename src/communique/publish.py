@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -78,6 +79,7 @@ def render(document: Document, options: Options) -> Rendered:
     outputs: dict[str, bytes] = {}
     pages: int | None = None
     if any(f in LAYOUT_WRITERS for f in options.formats):
+        refuse_right_to_left(source_json.decode("utf-8"))
         layout = render_layout(document, choose_template(document, options), logo=options.logo)
         layout = layout.with_attachment(ATTACHMENT_NAME, source_json)
         for fmt in options.formats:
@@ -97,6 +99,34 @@ class Built:
 
     files: list[Path]
     pages: int | None = None
+
+
+# Right-to-left scripts by their blocks of code points: the writers set text
+# left to right, unshaped, so such text would come out reversed.
+_RIGHT_TO_LEFT = {
+    "Hebrew": ((0x0590, 0x05FF), (0xFB1D, 0xFB4F)),
+    "Arabic": ((0x0600, 0x06FF), (0x0750, 0x077F), (0x08A0, 0x08FF), (0xFB50, 0xFDFF), (0xFE70, 0xFEFF)),
+    "Syriac": ((0x0700, 0x074F),),
+    "Thaana": ((0x0780, 0x07BF),),
+    "N'Ko": ((0x07C0, 0x07FF),),
+}
+
+
+def refuse_right_to_left(text: str) -> None:
+    """Refuse text in a right-to-left script in one line naming the script:
+    neither writer shapes it or sets it right to left, and a reversed text
+    must never be published."""
+    for char in text:
+        if unicodedata.bidirectional(char) not in ("R", "AL"):
+            continue
+        script = next(
+            (name for name, ranges in _RIGHT_TO_LEFT.items() if any(a <= ord(char) <= b for a, b in ranges)),
+            "a right-to-left",
+        )
+        raise CommuniqueError(
+            f"the text is written in {script} script, right to left, which the PDF and DOCX writers cannot set "
+            f"yet (first letter {char!r}, U+{ord(char):04X}); nothing written"
+        )
 
 
 def build_file(source: Path, out_dir: Path, options: Options) -> list[Path]:

@@ -11,6 +11,7 @@ in Jinja2's sandbox.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import re
@@ -29,7 +30,19 @@ from markupsafe import Markup, escape
 from communique.composition import balance_titles
 from communique.errors import CommuniqueError
 from communique.layout import Layout, parse_layout
-from communique.model import Block, Content, Document, Footnote, Inline, ListBlock, TextBlock, meta_to_dict
+from communique.model import (
+    Block,
+    Content,
+    Document,
+    Footnote,
+    Inline,
+    ListBlock,
+    Picture,
+    Table,
+    TextBlock,
+    image_type,
+    meta_to_dict,
+)
 from communique.template import (
     COMMON,
     ENTRY,
@@ -118,6 +131,7 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
         list_numbering=list_numbering,
         opening_words=opening_words,
         resolution_number=resolution_number,
+        data_uri=data_uri,
     )
     env.tests.update(text_block=lambda b: isinstance(b, TextBlock), list_block=lambda b: isinstance(b, ListBlock))
     return env
@@ -195,6 +209,8 @@ def document_properties(document: Document, template: Template) -> list[tuple[st
     out = [("template", template.name)]
     if template.parent is not None:  # a user's template: the reader takes its parent's table
         out.append(("extends", template.parent.name))
+    if document.meta.language is None:  # the file's language is the template's: say the source gave none
+        out.append(("language", ""))
     for name, value in meta_to_dict(document.meta).items():
         if name in core or name == "template" or value in (None, [], {}) or value == {"action": [], "information": []}:
             continue
@@ -209,7 +225,7 @@ def inline_markup(content: Content) -> Markup:
     """Inline runs as layout markup; the text itself is always escaped."""
     parts: list[str] = []
     for run in content:
-        text = escape(run.text)
+        text = _kept_spaces(escape(run.text))
         if run.kind == "strong":
             parts.append(f"<b>{text}</b>")
         elif run.kind == "emphasis":
@@ -221,6 +237,16 @@ def inline_markup(content: Content) -> Markup:
         else:
             parts.append(str(text))
     return Markup("".join(parts))
+
+
+_SPACE_RUN = re.compile(r"(?<= ) +")
+
+
+def _kept_spaces(text: Markup) -> Markup:
+    """Tabs as `<tab/>`, and each space after the first of a run as
+    `<space/>`, which the layout keeps where it collapses XML whitespace."""
+    marked = _SPACE_RUN.sub(lambda match: "<space/>" * len(match.group(0)), str(text)).replace("\t", "<tab/>")
+    return Markup(marked)
 
 
 _TURKIC_DOTTED_I = ("tr", "az", "crh", "gag", "tt", "kk-Latn")
@@ -286,9 +312,19 @@ def unreferenced_footnotes(blocks: tuple[Block, ...]) -> list[str]:
             elif isinstance(block, ListBlock):
                 for item in block.items:
                     visit(item.blocks)
+            elif isinstance(block, Table):
+                for row in block.rows:
+                    for cell in row:
+                        visit(cell.blocks)
 
     visit(blocks)
     return [b.label for b in blocks if isinstance(b, Footnote) and b.label not in referenced]
+
+
+def data_uri(picture: Picture) -> str:
+    """A document's picture as the `data:` address a layout `<image>` takes."""
+    kind = image_type(picture.data) or "png"
+    return f"data:image/{kind};base64,{base64.b64encode(picture.data).decode('ascii')}"
 
 
 # Bullets that are Markdown's syntax (and a typist's stand-in), not a choice of

@@ -180,7 +180,61 @@ def document_schema() -> dict[str, Any]:
                         },
                         "additionalProperties": False,
                     },
+                    {
+                        "type": "object",
+                        "required": ["kind", "rows"],
+                        "properties": {
+                            "kind": {"const": "table"},
+                            "header_rows": {
+                                "description": "how many rows from the top are the header, repeated on each page",
+                                "type": "integer",
+                                "minimum": 0,
+                            },
+                            "widths": {
+                                "description": "each column's share of the table's width; empty: equal columns",
+                                "type": "array",
+                                "items": {"type": "number", "exclusiveMinimum": 0},
+                            },
+                            "rows": {
+                                "description": "rows of cells; a cell spanned over by another is left out",
+                                "type": "array",
+                                "items": {"type": "array", "items": {"$ref": "#/$defs/cell"}},
+                            },
+                            "confidence": confidence,
+                        },
+                        "additionalProperties": False,
+                    },
+                    {
+                        "type": "object",
+                        "required": ["kind", "data"],
+                        "properties": {
+                            "kind": {"const": "image"},
+                            "data": {"description": "the picture, PNG or JPEG, in base64", "type": "string"},
+                            "alt": {"description": "what the picture shows, for a screen reader", "type": "string"},
+                            "width": {
+                                "description": "points; absent: its own",
+                                "type": "number",
+                                "exclusiveMinimum": 0,
+                            },
+                            "height": {
+                                "description": "points; absent: its own",
+                                "type": "number",
+                                "exclusiveMinimum": 0,
+                            },
+                            "confidence": confidence,
+                        },
+                        "additionalProperties": False,
+                    },
                 ],
+            },
+            "cell": {
+                "type": "object",
+                "properties": {
+                    "blocks": {"type": "array", "items": {"$ref": "#/$defs/block"}},
+                    "col_span": {"type": "integer", "minimum": 1},
+                    "row_span": {"type": "integer", "minimum": 1},
+                },
+                "additionalProperties": False,
             },
         },
     }

@@ -53,7 +53,11 @@ from communique.model import (
     ListItem,
     Meta,
     ModelError,
+    Picture,
+    Table,
+    TableCell,
     TextBlock,
+    image_type,
     meta_from_dict,
     meta_to_dict,
 )
@@ -62,6 +66,7 @@ from communique.numbering import format_number
 from communique.readers import wordchars, wordmath
 from communique.render import format_date, list_templates, locale_tag
 from communique.template import DEFAULT_TEMPLATE
+from communique.writers.ooxml import PICTURE_NAME
 
 log = logging.getLogger("communique")
 
@@ -165,8 +170,8 @@ class _Package:
                 raise CommuniqueError(f"the Word file's part {info.filename} is suspiciously large (a ZIP bomb?)")
         self.names = {info.filename for info in infos}
 
-    def xml(self, name: str) -> etree._Element | None:
-        """A part parsed safely, or None when the package lacks it."""
+    def raw(self, name: str) -> bytes | None:
+        """A part's bytes, or None when the package lacks it."""
         if name not in self.names:
             return None
         try:
@@ -176,6 +181,13 @@ class _Package:
             raise CommuniqueError(f"the Word file's part {name} cannot be unpacked ({err})") from None
         if len(raw) > MAX_ENTRY_BYTES:
             raise CommuniqueError(f"the Word file's part {name} is too large")
+        return raw
+
+    def xml(self, name: str) -> etree._Element | None:
+        """A part parsed safely, or None when the package lacks it."""
+        raw = self.raw(name)
+        if raw is None:
+            return None
         for strict, transitional in _STRICT.items():
             raw = raw.replace(strict, transitional)
         try:
@@ -389,6 +401,8 @@ class _Para:
     num: tuple[str, int] | None
     indent: int
     depth: int = 0  # "continued N" styles: the list level it continues
+    table: Table | None = None  # a table standing here, read whole
+    picture: Picture | None = None  # a picture standing here
 
     def text(self) -> str:
         return _content_text(self.content)
@@ -421,6 +435,7 @@ class _Reader:
         self.word_footnotes: list[Footnote] = []
         self.word_endnotes: list[Footnote] = []
         self.unmapped_symbols = 0  # symbol-font characters with no Unicode equivalent
+        self.pictures_read = 0  # pictures kept as the model's pictures
         core_part = next((t for k, t, _ in package.rels("").values() if k == _CORE_REL), "docProps/core.xml")
         self.core = package.xml(core_part)
         self.ours = any(_is_ours(s.name) for s in self.styles.values())
@@ -442,10 +457,11 @@ class _Reader:
             )
         comments = len({ref.get(_w("id")) for ref in self.body.iter(_w("commentReference"))})
         pictures = sum(1 for node in self.body.iter() if isinstance(node.tag, str) and _is_picture(node))
+        pictures = max(0, pictures - self.pictures_read)
         notices = (
             (changes, "tracked change(s) published as accepted"),
             (comments, "comment(s) left out"),
-            (pictures, "picture(s) left out (their alternative text is kept)"),
+            (pictures, "picture(s) not in PNG, JPEG, GIF, BMP or TIFF left out (their alternative text is kept)"),
             (self.unmapped_symbols, "symbol-font character(s) with no Unicode equivalent left out"),
         )
         for count, what in notices:
@@ -481,9 +497,17 @@ class _Reader:
             style_id = style.based_on
         return None, depth
 
-    def paragraphs(self) -> list[_Para]:
+    def paragraphs(self, container: etree._Element | None = None) -> list[_Para]:
+        """The paragraphs of the body (or of a table cell) in reading order,
+        each table as one `_Para` holding it."""
         out: list[_Para] = []
-        for p in _body_paragraphs(self.body):
+        drop_cap: Content = ()  # a drop cap's letters, a frame of their own before the rest of the paragraph
+        for p in _body_paragraphs(self.body if container is None else container, self.flattened):
+            if p.tag == _w("tbl"):
+                table = self.table(p)
+                if table is not None:
+                    out.append(_Para(None, (), None, 0, table=table))
+                continue
             ppr = p.find(_w("pPr"))
             style_node = ppr.find(_w("pStyle")) if ppr is not None else None
             style_id = style_node.get(_w("val")) if style_node is not None else None
@@ -503,10 +527,142 @@ class _Reader:
             if indent is None:
                 indent = self._style_value(style_id, "indent")
             content = self.runs(p)
-            if not _content_text(content).strip() and num is None:
+            frame = ppr.find(_w("framePr")) if ppr is not None else None
+            if frame is not None and frame.get(_w("dropCap")) in ("drop", "margin"):
+                drop_cap += content
                 continue
-            out.append(_Para(role, content, num, indent or 0, depth))
+            content, drop_cap = _tidy([*drop_cap, *content]), ()
+            pictures = [_Para(None, (), None, 0, picture=picture) for picture in self.pictures(p)]
+            if _content_text(content).strip() or num is not None:
+                out.append(_Para(role, content, num, indent or 0, depth))
+            out.extend(pictures)  # a paragraph's pictures follow its text
         return out
+
+    def pictures(self, p: etree._Element) -> list[Picture]:
+        """The pictures in a paragraph's own runs (a text box's are its own
+        paragraphs'), each a PNG or JPEG (GIF, BMP and TIFF converted to PNG)
+        at its size in the file, with its alternative text; in our own copy
+        only the document's pictures, not the template's letterhead."""
+        found: list[Picture] = []
+        for run, _ in _inline_runs(p, self.rels):
+            for frame in run:
+                if not isinstance(frame.tag, str) or etree.QName(frame).localname not in ("drawing", "pict", "object"):
+                    continue
+                picture = self.picture(frame)
+                if picture is not None:
+                    found.append(picture)
+        self.pictures_read += len(found)
+        return found
+
+    def picture(self, frame: etree._Element) -> Picture | None:
+        doc_pr = next(frame.iter(f"{{{_DRAWING_NS}}}docPr"), None)
+        if self.ours and (doc_pr is None or not doc_pr.get("name", "").startswith(PICTURE_NAME)):
+            return None
+        blip = next(frame.iter(f"{{{_DRAWINGML}}}blip"), None)
+        vml = next(frame.iter(f"{{{_VML}}}imagedata"), None)
+        rid = blip.get(f"{{{R}}}embed") if blip is not None else vml.get(f"{{{R}}}id") if vml is not None else None
+        rel = self.rels.get(rid or "")
+        if rel is None or rel[2] == "External":
+            return None
+        data = _png_or_jpeg(self.package.raw(rel[1]) or b"")
+        if data is None:
+            return None
+        extent = next(frame.iter(f"{{{_DRAWING_NS}}}extent"), None)
+        width = height = None
+        if extent is not None and (_int(extent.get("cx"), 0) or 0) > 0 and (_int(extent.get("cy"), 0) or 0) > 0:
+            width, height = int(extent.get("cx", "0")) / _EMU_PER_POINT, int(extent.get("cy", "0")) / _EMU_PER_POINT
+        shape = vml.getparent() if vml is not None and width is None else None
+        if shape is not None:  # a VML picture: its size in the shape's style, "width:120pt;height:40pt"
+            width, height = (_css_length(shape.get("style", ""), side) for side in ("width", "height"))
+        alt = _alt_text(frame) or ""
+        return Picture(data, alt=alt[1:-1] if alt else "", width=width, height=height)
+
+    def flattened(self, tbl: etree._Element) -> bool:
+        """A table read as the paragraphs it holds: one of our grids (signers
+        side by side), whose paragraphs with text are all metadata."""
+        if not self.ours:
+            return False
+        roles = [self.role_of(_style_id(p))[0] or "" for p in tbl.iter(_w("p")) if _text_of_node(p).strip()]
+        return bool(roles) and all(role.startswith("meta.") or role == "decor" for role in roles)
+
+    def table(self, tbl: etree._Element) -> Table | None:
+        """A Word table as the model's: merged cells as spans (gridSpan
+        across, vMerge down), the leading rows marked to repeat as header
+        rows, the grid's column widths as shares; short rows filled with
+        empty cells. None for a table with no cells."""
+        rows: list[list[TableCell]] = []
+        starts: list[list[int]] = []  # each cell's first grid column, row by row
+        header_rows, in_header = 0, True
+        for tr in _children(tbl, "tr"):
+            tr_pr = tr.find(_w("trPr"))
+            if in_header and tr_pr is not None and tr_pr.find(_w("tblHeader")) is not None:
+                header_rows += 1
+            else:
+                in_header = False
+            cells: list[TableCell] = []
+            columns: list[int] = []
+            column = _int(_grid_skip(tr_pr, "gridBefore"), 0) or 0
+            if column:
+                cells.append(TableCell((), col_span=column))
+                columns.append(0)
+            for tc in _children(tr, "tc"):
+                tc_pr = tc.find(_w("tcPr"))
+                span = max(1, _int(_prop(tc_pr, "gridSpan"), 1) or 1)
+                merge = tc_pr.find(_w("vMerge")) if tc_pr is not None else None
+                if (
+                    merge is not None
+                    and merge.get(_w("val"), "continue") == "continue"
+                    and self._extend(rows, starts, column)
+                ):
+                    column += span
+                    continue
+                cells.append(TableCell(tuple(self.cell_blocks(tc)), col_span=span))
+                columns.append(column)
+                column += span
+            rows.append(cells)
+            starts.append(columns)
+        if not any(rows):
+            return None
+        widths = [(_int(col.get(_w("w")), 0) or 0) for col in _children(tbl.find(_w("tblGrid")), "gridCol")]
+        filled: dict[int, int] = {}  # row → grid columns its cells and the spans into it fill
+        for r, (row, columns) in enumerate(zip(rows, starts, strict=True)):
+            for cell, start in zip(row, columns, strict=True):
+                for below in range(r, r + cell.row_span):
+                    filled[below] = max(filled.get(below, 0), start + cell.col_span)
+        columns_count = max(filled.values())
+        for r, row in enumerate(rows):
+            if filled[r] < columns_count:
+                row.append(TableCell((), col_span=columns_count - filled[r]))
+        table = Table(tuple(tuple(row) for row in rows), header_rows=min(header_rows, len(rows) - 1))
+        if len(widths) == columns_count and min(widths, default=0) > 0:
+            # the twips of the grid, shares again: 0.25 stays 0.25 through the round trip
+            table = replace(table, widths=tuple(max(round(w / sum(widths), 3), 0.001) for w in widths))
+        return table
+
+    @staticmethod
+    def _extend(rows: list[list[TableCell]], starts: list[list[int]], column: int) -> bool:
+        """Lengthen by one row the cell above that starts at `column` (a
+        vertical merge going on); False when no row above has one there."""
+        for r in range(len(rows) - 1, -1, -1):
+            if column in starts[r]:
+                index = starts[r].index(column)
+                cell = rows[r][index]
+                if cell.row_span < len(rows) - r:  # a merge broken by a row in between
+                    return False
+                rows[r][index] = replace(cell, row_span=cell.row_span + 1)
+                return True
+        return False
+
+    def cell_blocks(self, tc: etree._Element) -> list[Block]:
+        """A cell's blocks: its paragraphs, lists and nested tables."""
+        builder = _ListBuilder(self.numbering)
+        for para in self.paragraphs(tc):
+            if para.table is not None or para.picture is not None:
+                builder.mark()
+                builder.blocks.append(para.table or para.picture)  # type: ignore[arg-type]
+            elif para.role not in ("decor",) and not (para.role or "").startswith("meta."):
+                builder.add(para)
+        return builder.finish()
 
     def _style_value(self, style_id: str | None, attr: str) -> Any:
         seen: set[str] = set()
@@ -559,8 +715,9 @@ class _Reader:
                     text = _symbol_char(part.get(_w("char")))
                     font = part.get(_w("font")) or font
                 elif tag in ("drawing", "pict", "object"):
-                    # In our own copy every picture is the template's (the letterhead), not the document's.
-                    text = None if self.ours else _alt_text(part)
+                    # A picture read as one keeps its alternative text there; in our own copy the
+                    # template's pictures (the letterhead) are not the document's.
+                    text = None if self.ours or self.picture(part) is not None else _alt_text(part)
                 if text is None:
                     continue
                 text = self.characters(text, font)
@@ -643,6 +800,10 @@ class _Reader:
         blocks = _ListBuilder(self.numbering)
         plain: list[tuple[int, _Para]] = []  # paragraphs whose role the plain-text rules decide
         for para in paragraphs:
+            if para.table is not None or para.picture is not None:
+                blocks.mark()
+                blocks.blocks.append(para.table or para.picture)  # type: ignore[arg-type]
+                continue
             role = para.role
             if role == "decor":
                 continue
@@ -675,6 +836,8 @@ class _Reader:
 
         kind = prop("dc:subject")
         language = _language(prop("dc:language"))
+        if self.ours and self.custom.get("language") == "":  # the source gave none; the template's was written
+            language = None
         date = _date(prop("dcterms:created"))
         place = None
         if "place_date" in lines:
@@ -683,7 +846,7 @@ class _Reader:
             place = _place_from_blocks(blocks)
         found = Meta(
             kind=kind if kind and re.fullmatch(r"[a-z][a-z-]{1,30}", kind) else "statement",
-            title=lines.get("title") or prop("dc:title"),
+            title=lines.get("title") or _core_title(prop("dc:title"), self.ours),
             subtitle=lines.get("subtitle"),
             language=language,
             # Our files say the issuer and reference in the properties; in a
@@ -703,6 +866,8 @@ class _Reader:
         given: dict[str, Any] = {}
         for name in ({f.name for f in fields(Meta)} - {"template", "extends"}) & set(self.custom):
             raw = self.custom[name]
+            if not raw:
+                continue
             if name in META_LIST_FIELDS or name in META_RECORDS:
                 try:
                     given[name] = json.loads(raw)
@@ -729,20 +894,52 @@ def _is_ours(style_name: str) -> bool:
     return name in template_roles() and name not in _WORD_ROLES and not _HEADING.match(name)
 
 
-def _body_paragraphs(body: etree._Element) -> list[etree._Element]:
-    """Paragraphs in reading order, through tables, content controls and
-    tracked insertions and moves; a paragraph's text boxes and shapes follow
-    it (once: the VML fallback copy of a DrawingML text box is skipped)."""
+def _body_paragraphs(body: etree._Element, flattened: Any = None) -> list[etree._Element]:
+    """Paragraphs and tables (`w:tbl`, read whole) in reading order, through
+    content controls and tracked insertions and moves; a table `flattened`
+    says to read as paragraphs gives its paragraphs. A paragraph's text
+    boxes and shapes follow it (once: the VML fallback copy of a DrawingML
+    text box is skipped)."""
     out: list[etree._Element] = []
     for node in body:
         tag = etree.QName(node).localname if isinstance(node.tag, str) else ""
         if tag == "p":
             out.append(node)
             for box in _text_boxes(node):
-                out.extend(_body_paragraphs(box))
+                out.extend(_body_paragraphs(box, flattened))
+        elif tag == "tbl" and not (flattened and flattened(node)):
+            out.append(node)
         elif tag in ("tbl", "sdt", "customXml", "ins", "moveTo", "sdtContent", "tr", "tc"):
-            out.extend(_body_paragraphs(node))
+            out.extend(_body_paragraphs(node, flattened))
     return out
+
+
+def _style_id(p: etree._Element) -> str | None:
+    node = p.find(f"{_w('pPr')}/{_w('pStyle')}")
+    return node.get(_w("val")) if node is not None else None
+
+
+def _children(node: etree._Element | None, tag: str) -> list[etree._Element]:
+    """The `w:<tag>` children of a table part, through content controls,
+    custom XML and tracked insertions around them."""
+    out: list[etree._Element] = []
+    for child in node if node is not None else ():
+        name = etree.QName(child).localname if isinstance(child.tag, str) else ""
+        if name == tag:
+            out.append(child)
+        elif name in ("sdt", "sdtContent", "customXml", "ins", "moveTo"):
+            out.extend(_children(child, tag))
+    return out
+
+
+def _prop(parent: etree._Element | None, tag: str) -> str | None:
+    node = parent.find(_w(tag)) if parent is not None else None
+    return node.get(_w("val")) if node is not None else None
+
+
+def _grid_skip(tr_pr: etree._Element | None, tag: str) -> str | None:
+    """A row's `gridBefore` (grid columns left empty before its first cell)."""
+    return _prop(tr_pr, tag)
 
 
 def _text_boxes(p: etree._Element) -> list[etree._Element]:
@@ -809,6 +1006,45 @@ def _run_font(rpr: etree._Element | None) -> str | None:
 
 
 _DRAWING_NS = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+_DRAWINGML = "http://schemas.openxmlformats.org/drawingml/2006/main"
+_EMU_PER_POINT = 12700
+
+
+_CSS_UNITS = {"pt": 1.0, "in": 72.0, "px": 0.75, "mm": 72 / 25.4, "cm": 72 / 2.54, "pc": 12.0}
+
+
+def _css_length(style: str, name: str) -> float | None:
+    """A length in points from a VML shape's CSS style; None where absent."""
+    match = re.search(rf"(?:^|;)\s*{name}\s*:\s*([\d.]+)\s*(pt|in|px|mm|cm|pc)?", style)
+    if match is None:
+        return None
+    try:
+        value = float(match.group(1)) * _CSS_UNITS[match.group(2) or "px"]
+    except ValueError:
+        return None
+    return value if value > 0 else None
+
+
+def _png_or_jpeg(data: bytes) -> bytes | None:
+    """A picture as PNG or JPEG bytes: those as they are, GIF, BMP and TIFF
+    converted to PNG; None for what Pillow cannot read (EMF, WMF, SVG)."""
+    if image_type(data) is not None:
+        return data
+    from PIL import Image as PILImage
+
+    try:
+        with PILImage.open(io.BytesIO(data)) as picture:
+            if picture.format not in ("GIF", "BMP", "TIFF", "DIB"):
+                return None
+            out = io.BytesIO()
+            picture.convert("RGBA" if "A" in picture.getbands() or "transparency" in picture.info else "RGB").save(
+                out, "PNG"
+            )
+            return out.getvalue()
+    except (OSError, ValueError, SyntaxError):
+        return None
+
+
 _VML = "urn:schemas-microsoft-com:vml"
 
 
@@ -982,6 +1218,25 @@ def _text_of(block: Block) -> str:
 
 
 # ---------------------------------------------------------------- metadata
+
+
+_STALE_TITLE = re.compile(
+    r"""^(?:.*\.(?:dotx?|dotm|docx?|docm|rtf|txt|odt)          # a file name: Normal.dot, memo.docx
+    |microsoft\ word\ -\ .*                                   # Word's old default: its window title
+    |\[.*\]|<.*>|\{.*\}                                         # a placeholder: [Title], <title>
+    |(?:document|doc|untitled|title|document\ title|type\ the\ document\ title
+      |click\ here\ to\ enter\ (?:a\ )?(?:text|title)|enter\ (?:the\ )?title|your\ title\ here)\ ?\d*)$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+
+def _core_title(title: str | None, ours: bool) -> str | None:
+    """The core properties' title, unless in a foreign file it is a stale
+    one: a template's or file's name ("Normal.dot"), or a placeholder
+    ("[Title]", "Document1", "Type the document title")."""
+    if title is None or ours:
+        return title
+    return None if _STALE_TITLE.match(title.strip()) else title
 
 
 def _language(tag: str | None) -> str | None:

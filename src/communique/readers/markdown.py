@@ -34,6 +34,8 @@ and quotes are left as they are: "(a)" in an item's text stays text.
 
 from __future__ import annotations
 
+import base64
+import binascii
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
@@ -59,8 +61,12 @@ from communique.model import (
     ListItem,
     Meta,
     ModelError,
+    Picture,
+    Table,
+    TableCell,
     TextBlock,
     content_text,
+    image_type,
     is_iso_date,
     meta_from_dict,
     plain,
@@ -215,6 +221,7 @@ def _footnote_definition(state: StateBlock, start_line: int, end_line: int, sile
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "maxNesting": _MAX_NESTING})
     md.block.ruler.before("reference", "footnote_definition", _footnote_definition, {"alt": ["paragraph"]})
+    md.enable("table")  # GitHub's pipe tables
     return md
 
 
@@ -347,6 +354,8 @@ class _Blocks:
                 out.append(self.list(token))
             elif token.type == "blockquote_open":
                 out.extend(_as_quote(b) for b in self.blocks("blockquote_close") if not isinstance(b, _H1))
+            elif token.type == "table_open":
+                out.append(self.table())
             elif token.type in ("code_block", "fence"):
                 content = _tidy(plain(token.content))
                 if content:
@@ -359,6 +368,9 @@ class _Blocks:
         at its end (`{.recital}`, `{label="(a)"}`) gives its role or label."""
         inline = self.inline()
         children = inline.children
+        picture = _picture(children)
+        if picture is not None:
+            return [picture]
         if top:
             content = _one_line(children)
             match = _FOOTNOTE_DEFINITION.match(content[0].text) if content and content[0].kind == "text" else None
@@ -398,6 +410,43 @@ class _Blocks:
                 self.label = None
                 items.append(ListItem(label, tuple(blocks)))
         return ListBlock("numbered_list" if ordered else "bullet_list", tuple(items))
+
+    def table(self) -> Table:
+        """A pipe table: its header row (the row above the `---` line) and
+        body rows, each cell one paragraph (or none when empty)."""
+        rows: list[tuple[TableCell, ...]] = []
+        cells: list[TableCell] = []
+        header_rows = 0
+        while (token := self.take()).type != "table_close":
+            if token.type in ("th_open", "td_open"):
+                content = _one_line(self.inline().children)
+                cells.append(TableCell((TextBlock("paragraph", content),) if content else ()))
+            elif token.type == "tr_close":
+                rows.append(tuple(cells))
+                cells = []
+            elif token.type == "thead_close":
+                header_rows = len(rows)
+        return Table(tuple(rows), header_rows=header_rows)
+
+
+def _picture(children: list[Token] | None) -> Picture | None:
+    """A paragraph that is one picture given by its bytes (`![alt](data:image/png;base64,…)`,
+    as our Markdown writer puts a document's picture): that picture."""
+    tokens = [t for t in children or [] if not (t.type == "text" and not t.content.strip())]
+    if len(tokens) != 1 or tokens[0].type != "image":
+        return None
+    src = str(tokens[0].attrs.get("src", ""))
+    head, _, body = src.partition(",")
+    if not (head.startswith("data:image/") and head.endswith(";base64")):
+        return None
+    try:
+        data = base64.b64decode(body, validate=True)
+    except binascii.Error:
+        return None
+    if image_type(data) is None:
+        return None
+    alt = content_text(tuple(run for line in _lines(tokens[0].children, split=False) for run in line))
+    return Picture(data, alt=alt)
 
 
 # A mark at the end of a paragraph's source: " {.recital}", " {label=\"(a)\"}", " {.paragraph label=\"§ 1\"}".
@@ -546,4 +595,10 @@ def _with_refs(block: Block, labels: set[str]) -> Block:
     if isinstance(block, ListBlock):
         items = tuple(replace(item, blocks=tuple(_with_refs(b, labels) for b in item.blocks)) for item in block.items)
         return replace(block, items=items)
+    if isinstance(block, Table):
+        rows = tuple(
+            tuple(replace(cell, blocks=tuple(_with_refs(b, labels) for b in cell.blocks)) for cell in row)
+            for row in block.rows
+        )
+        return replace(block, rows=rows)
     return block

@@ -35,13 +35,18 @@ def _wingdings() -> dict[int, str]:
     return {int(code, 16): char for code, char in data.items() if not code.startswith("_")}
 
 
+# Adobe's glyph list gives the Symbol font's serif and sans-serif ©, ® and ™
+# private-use code points; fonts have them as the plain signs.
+_ADOBE_PRIVATE = {0xF6D9: "©", 0xF6DA: "®", 0xF6DB: "™", 0xF8E8: "®", 0xF8E9: "©", 0xF8EA: "™"}
+
+
 @cache
 def _symbol() -> dict[int, str]:
     table: dict[int, str] = {}
     for code, name in enumerate(encodings["SymbolEncoding"]):
         value = _glyphname2unicode.get(name) if name else None
         if value is not None:
-            table[code] = chr(value)
+            table[code] = _ADOBE_PRIVATE.get(value, chr(value))
     return table
 
 

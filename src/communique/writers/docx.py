@@ -63,6 +63,7 @@ from communique.layout import (
     Run,
     Spacer,
     Style,
+    Table,
 )
 from communique.writers import ooxml
 
@@ -311,16 +312,17 @@ class _DocxBuilder:
                 self._row(block, container)
             elif isinstance(block, Grid):
                 self._grid(block, container, base_indent)
+            elif isinstance(block, Table):
+                self._table(block, container, base_indent)
             elif isinstance(block, Image):
                 paragraph = container.add_paragraph(style=self._figure_style(block.align))
-                shape = paragraph.add_run().add_picture(
-                    str(block.src),
-                    width=Pt(block.width) if block.width else None,
-                    height=Pt(block.height) if block.height else None,
-                )
+                width, height = block.size(self.layout.page.frame_width - base_indent)  # as the PDF draws it
+                shape = paragraph.add_run().add_picture(block.source(), width=Pt(width), height=Pt(height))
                 alt = self.layout.alt_text(block)  # the same as the PDF's Figure
                 if alt:
                     shape._inline.docPr.set("descr", alt)
+                if block.data is not None:  # the document's own, not the template's
+                    shape._inline.docPr.set("name", f"{ooxml.PICTURE_NAME} {shape._inline.docPr.get('id')}")
                 self._placed(container, paragraph, _FIGURE_SPACING)
             elif isinstance(block, Rule):
                 short = block.width is not None and block.width < self.layout.page.frame_width - 0.5
@@ -408,6 +410,48 @@ class _DocxBuilder:
                 else:  # a cell must hold a paragraph: an empty cell's is one point high
                     ooxml.set_ordered(placeholder._p.get_or_add_pPr(), _Spacing(0.0, 0.0, 1.0).element())
 
+    def _table(self, block: Table, container: _Container, base_indent: float) -> None:
+        """A document's table: ruled, fixed column widths over the text width
+        (less a list's indent), merged cells for spans, rows kept whole and
+        the header rows repeated on each page, as in the PDF."""
+        from communique.writers.pdf import TABLE_RULE, table_geometry
+
+        self._flow(container).settle(container)  # what a spacer or rule left goes to the paragraph above
+        self._flow(container).last = None
+        table: WordTable = container.add_table(len(block.rows), len(block.widths))  # type: ignore[attr-defined]
+        width = self.layout.page.frame_width - base_indent
+        for r, row in enumerate(block.rows):
+            for c, cell in enumerate(row):
+                if cell is not None and (cell.col_span > 1 or cell.row_span > 1):
+                    table.cell(r, c).merge(table.cell(r + cell.row_span - 1, c + cell.col_span - 1))
+        widths, margin = table_geometry(block, self.layout, width)  # as the PDF's
+        ooxml.fixed_table(table._tbl, widths, TABLE_RULE, margin, base_indent)
+        for r, row in enumerate(block.rows):
+            ooxml.table_row_options(table.rows[r]._tr, header=r < block.header_rows)
+            for c, cell in enumerate(row):
+                if cell is None:
+                    continue
+                word_cell = table.cell(r, c)
+                placeholder = word_cell.paragraphs[0]
+                self._write(cell.blocks, word_cell)
+                if len(word_cell._tc.findall(qn("w:p"))) > 1 or word_cell._tc.find(qn("w:tbl")) is not None:
+                    word_cell._tc.remove(placeholder._p)
+                else:  # a cell must hold a paragraph: an empty one in the table's first style
+                    style = self._cell_style(block)
+                    if style is None:
+                        ooxml.set_ordered(placeholder._p.get_or_add_pPr(), _Spacing(0.0, 0.0, 1.0).element())
+                    else:
+                        placeholder.style = self.doc.styles[self._use_style(style)]
+
+    def _cell_style(self, block: Table) -> str | None:
+        """The style of the first paragraph in the table, for an empty cell."""
+        for row in block.rows:
+            for cell in row:
+                for inner in cell.blocks if cell is not None else ():
+                    if isinstance(inner, Paragraph):
+                        return inner.style
+        return None
+
     def _run(self, paragraph: WordParagraph, run: Run, lang: str | None = None) -> None:
         if run.lang is None and lang is not None:
             run = replace(run, lang=lang)
@@ -423,8 +467,12 @@ class _DocxBuilder:
         if run.text == "\n":
             paragraph.add_run().add_break()
             return
-        if run.text == "\t":
-            paragraph.add_run().add_tab()
+        if "\t" in run.text and run.text != "\t":  # each tab a w:tab, as Word writes it
+            for index, piece in enumerate(run.text.split("\t")):
+                if index:
+                    self._run(paragraph, replace(run, text="\t"), lang)
+                if piece:
+                    self._run(paragraph, replace(run, text=piece), lang)
             return
         target: etree._Element = paragraph._p
         if run.href:
@@ -440,6 +488,9 @@ class _DocxBuilder:
                 rpr.remove(node)
         if rpr is not None and len(rpr):
             word_run.append(rpr)
+        if run.text == "\t":  # a tab keeps the run's formatting
+            ooxml.child(word_run, "w:tab")
+            return
         text = ooxml.child(word_run, "w:t")
         text.text = run.text
         text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
@@ -475,6 +526,13 @@ class _DocxBuilder:
                     labelled = True
                 else:
                     self._blocks((child,), container, text_indent, depth + 1, word_list)
+            if not item.blocks:  # an empty item keeps its number, as in the PDF
+                name = next(
+                    (b.style for it in block.items for b in it.blocks if isinstance(b, Paragraph)),
+                    next(iter(self.layout.styles)),
+                )
+                self._paragraph(Paragraph(name, ()), container, text_indent, word_list.num_id, ilvl)
+                word_list.numbered(ilvl)
 
     def _character_style(self, role: str) -> str:
         """The id of the character style for an inline role, made on first

@@ -20,13 +20,31 @@ from typing import Any
 
 import yaml
 
-from communique.model import Block, Content, Document, Footnote, ListBlock, ListItem, Meta, TextBlock, meta_to_dict
+from communique.model import (
+    Block,
+    Content,
+    Document,
+    Footnote,
+    Inline,
+    ListBlock,
+    ListItem,
+    Meta,
+    Picture,
+    Table,
+    TableCell,
+    TextBlock,
+    block_text,
+    meta_to_dict,
+    plain,
+)
+from communique.render import data_uri
 
 # Roles Markdown writes with its own syntax; every other text role gets a mark.
 _NATIVE = frozenset({"heading", "quote"})
 _PLAIN_LABEL = re.compile(r"\d{1,9}[.)]")
 _ALWAYS = re.compile(r"([\\`*_\[\]<>&{}])")
 _AT_START = re.compile(r"^([#>+=|~-])")
+_UNESCAPED_PIPE = re.compile(r"(?<!\\)\|")  # a pipe inside a table cell
 _NUMBER_AT_START = re.compile(r"^(\d{1,9})([.)])")
 
 
@@ -91,6 +109,10 @@ def _block(block: Block, indent: str, *, nested: bool = False, label: str | None
         return _list(block, indent)
     if isinstance(block, Footnote):  # only at the top level
         return ""
+    if isinstance(block, Table):
+        return _table(block, indent)
+    if isinstance(block, Picture):
+        return f"{indent}![{escape(block.alt)}]({data_uri(block)})"
     text = _content(block.content)
     if not nested and block.kind == "heading":
         return f"{'#' * min(block.level + 1, 6)} {text}"
@@ -98,6 +120,29 @@ def _block(block: Block, indent: str, *, nested: bool = False, label: str | None
         return f"> {text}"
     role = None if (nested and block.kind == "paragraph") else block.kind
     return f"{indent}{text}{_mark(role, label)}"
+
+
+def _table(block: Table, indent: str) -> str:
+    """A pipe table: a cell's blocks on one line, its pipes escaped; the
+    first row is the header row Markdown requires (spans are not kept)."""
+    rows = [
+        [_UNESCAPED_PIPE.sub(r"\\|", _content(_cell_content(cell))) for cell in row] + [""] * (block.columns - len(row))
+        for row in block.rows
+    ]
+    if not rows:
+        return ""
+    lines = [rows[0], ["---"] * block.columns, *rows[1:]]
+    return "\n".join(f"{indent}| " + " | ".join(line) + " |" for line in lines)
+
+
+def _cell_content(cell: TableCell) -> Content:
+    """A cell's text runs, blocks joined by a space (nested lists as text)."""
+    runs: list[Inline] = []
+    for inner in cell.blocks:
+        if runs:
+            runs.append(Inline("text", " "))
+        runs.extend(inner.content if isinstance(inner, TextBlock) else plain(block_text(inner)))
+    return tuple(runs)
 
 
 def _list(block: ListBlock, indent: str) -> str:

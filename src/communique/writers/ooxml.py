@@ -28,6 +28,11 @@ _NUMBER_FORMATS: dict[ListFormat, str] = {
 }
 
 
+# The name a document's own picture carries in the DOCX (wp:docPr/@name), so
+# a reader tells it from the template's pictures (a letterhead).
+PICTURE_NAME = "Document picture"
+
+
 def twips(points: float) -> str:
     return str(round(points * 20))
 
@@ -195,6 +200,16 @@ def tab_stops(stops: Sequence[tuple[str, float]]) -> etree._Element:
 def borderless_table(table: etree._Element, widths: Sequence[float]) -> None:
     """Make a python-docx table a fixed grid of the given column widths with
     no borders and no cell margins, so its cells line up with the text."""
+    fixed_table(table, widths)
+
+
+def fixed_table(
+    table: etree._Element, widths: Sequence[float], rule: float = 0.0, margin: float = 0.0, indent: float = 0.0
+) -> None:
+    """Make a python-docx table a fixed grid of the given column widths,
+    ruled with black lines `rule` points thick (none for 0), with `margin`
+    points of cell margin left and right, `indent` points from the margin;
+    a merged cell's width is that of the columns it spans."""
     tbl_pr = table.find(qn("w:tblPr"))
     if tbl_pr is None:
         tbl_pr = element("w:tblPr")
@@ -202,14 +217,17 @@ def borderless_table(table: etree._Element, widths: Sequence[float]) -> None:
     for node in list(tbl_pr):
         tbl_pr.remove(node)
     child(tbl_pr, "w:tblW", w=twips(sum(widths)), type="dxa")
-    child(tbl_pr, "w:tblInd", w="0", type="dxa")
+    child(tbl_pr, "w:tblInd", w=twips(indent), type="dxa")
     borders = child(tbl_pr, "w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
-        child(borders, f"w:{side}", val="nil")
+        if rule:
+            child(borders, f"w:{side}", val="single", sz=str(round(rule * 8)), space="0", color="000000")
+        else:
+            child(borders, f"w:{side}", val="nil")
     child(tbl_pr, "w:tblLayout", type="fixed")
     margins = child(tbl_pr, "w:tblCellMar")
     for side in ("top", "left", "bottom", "right"):
-        child(margins, f"w:{side}", w="0", type="dxa")
+        child(margins, f"w:{side}", w=twips(margin) if side in ("left", "right") else "0", type="dxa")
     child(
         tbl_pr,
         "w:tblLook",
@@ -226,10 +244,27 @@ def borderless_table(table: etree._Element, widths: Sequence[float]) -> None:
         for col, width in zip(grid.findall(qn("w:gridCol")), widths, strict=False):
             col.set(qn("w:w"), twips(width))
     for row in table.findall(qn("w:tr")):
-        for cell, width in zip(row.findall(qn("w:tc")), widths, strict=False):
+        column = 0
+        for cell in row.findall(qn("w:tc")):
+            span_node = cell.find(f"{qn('w:tcPr')}/{qn('w:gridSpan')}")
+            span = int(span_node.get(qn("w:val"), "1")) if span_node is not None else 1
             for tc_w in cell.iter(qn("w:tcW")):
-                tc_w.set(qn("w:w"), twips(width))
+                tc_w.set(qn("w:w"), twips(sum(widths[column : column + span])))
                 tc_w.set(qn("w:type"), "dxa")
+            column += span
+
+
+def table_row_options(row: etree._Element, header: bool) -> None:
+    """A row that never breaks across pages (as the PDF's), repeated at the
+    top of each page when it is a `header` row."""
+    tr_pr = row.find(qn("w:trPr"))
+    if tr_pr is None:
+        tr_pr = element("w:trPr")
+        tbl_pr_ex = row.find(qn("w:tblPrEx"))
+        row.insert(1 if tbl_pr_ex is not None else 0, tr_pr)
+    child(tr_pr, "w:cantSplit")
+    if header:
+        child(tr_pr, "w:tblHeader")
 
 
 _BORDER_SIDES = ("top", "left", "bottom", "right", "between", "bar")

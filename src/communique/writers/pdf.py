@@ -11,7 +11,9 @@ than a silent blank box.
 
 from __future__ import annotations
 
+import copy
 import io
+import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import replace
@@ -22,7 +24,7 @@ from xml.sax.saxutils import escape, quoteattr
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.lib.utils import ImageReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, KeepTogether, PageTemplate, TableStyle
 from reportlab.platypus import Image as RLImage
@@ -51,6 +53,8 @@ from communique.layout import (
     Run,
     Spacer,
     Style,
+    Table,
+    TableCell,
     format_label,
     mark_metrics,
 )
@@ -64,6 +68,7 @@ _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA
 # by less than half a twip still fits there, so it fits here too.
 _TWIP_TOLERANCE = 0.025
 # Invisible formatting characters: kept in the DOCX, not drawn in the PDF.
+_SPACE_AFTER_SPACE = re.compile(r"(?<= ) ")
 _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"}
 
 
@@ -266,10 +271,13 @@ def _flowables(
             yield mark(_row(block, layout, styles), tags.new(tag_for(element_name(block), role), lang=block.lang or ""))
         elif isinstance(block, Grid):
             yield _grid(block, layout, styles, tags)
+        elif isinstance(block, Table):
+            yield _table(block, layout, styles, base_indent, tags)
         elif isinstance(block, Image):
             alt = layout.alt_text(block)
             yield mark(
-                _image(block), tags.new(tag_for(element_name(block)) if alt else STRUCTURE["decoration"], alt=alt)
+                _image(block, layout.page.frame_width - base_indent),
+                tags.new(tag_for(element_name(block)) if alt else STRUCTURE["decoration"], alt=alt),
             )
         elif isinstance(block, Rule):
             rule = HRFlowable(
@@ -466,13 +474,136 @@ def _grid(block: Grid, layout: Layout, styles: dict[str, ParagraphStyle], tags: 
     return table
 
 
+# A table's rules and cell margins, the same in the DOCX (Word's defaults).
+TABLE_RULE = 0.5
+TABLE_CELL_MARGIN = 5.4
+TABLE_NARROWEST = 2 * TABLE_CELL_MARGIN + 12  # a column has room for its margins and a letter or two
+
+
+class RuledTable(RLTable):  # type: ignore[misc]
+    """A table whose rules are artifacts and whose header rows, repeated on
+    a later page, are drawn as artifacts too (read once, where they stand)."""
+
+    header_rows = 0
+
+    def _drawLines(self) -> None:  # reportlab's name
+        with artifact(self.canv, STRUCTURE["rule"]):
+            super()._drawLines()
+
+    def _drawBkgrnd(self) -> None:  # reportlab's name
+        with artifact(self.canv, STRUCTURE["rule"]):
+            super()._drawBkgrnd()
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:  # reportlab's name
+        parts: list[Flowable] = super().split(availWidth, availHeight)
+        for part in parts[1:]:
+            part.header_rows = self.header_rows
+            for index in range(min(self.header_rows, len(part._cellvalues))):
+                part._cellvalues[index] = [_repeated(value) for value in part._cellvalues[index]]
+        return parts
+
+
+def _repeated(value: Any) -> Any:
+    """A header cell's content drawn again on a later page: a copy drawn as
+    an artifact."""
+    if isinstance(value, list | tuple):  # reportlab's own tuple type for a cell's flowables
+        return type(value)(_repeated(item) for item in value)
+    if isinstance(value, Flowable):
+        return mark(copy.copy(value), STRUCTURE["pagebreak"])
+    return value
+
+
+def _table(
+    block: Table, layout: Layout, styles: dict[str, ParagraphStyle], base_indent: float, tags: StructureBuilder
+) -> Flowable:
+    """A document's table: ruled cells, widths shared out over the text
+    width (less the indent of a list around it), spans, header rows
+    repeated on each page; tagged Table → TR → TH/TD."""
+    data: list[list[Any]] = []
+    commands: list[tuple[Any, ...]] = [
+        ("GRID", (0, 0), (-1, -1), TABLE_RULE, HexColor("#000000")),
+        ("TOPPADDING", (0, 0), (-1, -1), 0),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]
+    with tags.element(tag_for(element_name(block))):
+        for r, row in enumerate(block.rows):
+            line: list[Any] = []
+            with tags.element(tag_for("tablerow")):
+                for c, cell in enumerate(row):
+                    if cell is None:
+                        line.append("")
+                        continue
+                    spans = (cell.row_span, cell.col_span)
+                    line.append(list(_cell(cell.blocks, layout, styles, tags, _cell_element(cell), spans)))
+                    if cell.col_span > 1 or cell.row_span > 1:
+                        commands.append(("SPAN", (c, r), (c + cell.col_span - 1, r + cell.row_span - 1)))
+            data.append(line)
+    widths, margin = table_geometry(block, layout, layout.page.frame_width - base_indent)
+    commands += [("LEFTPADDING", (0, 0), (-1, -1), margin), ("RIGHTPADDING", (0, 0), (-1, -1), margin)]
+    table = RuledTable(
+        data,
+        colWidths=widths,
+        hAlign="RIGHT" if base_indent else "LEFT",
+        repeatRows=block.header_rows,
+        splitInRow=1,  # a row taller than a page breaks inside (Word too), other rows stay whole
+    )
+    table.header_rows = block.header_rows
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def table_geometry(block: Table, layout: Layout, available: float) -> tuple[list[float], float]:
+    """The columns' widths and the cell margin, the same in both writers:
+    each column keeps room for its longest word and its margins (Word's
+    default margin, narrowed down to 1pt where a table has many columns)."""
+    words = _longest_words(block, layout)
+    margin = TABLE_CELL_MARGIN
+    widths = block.column_widths(available, [max(TABLE_NARROWEST, w + 2 * margin + 1) for w in words])
+    if all(width >= word + 2 * margin + 1 for width, word in zip(widths, words, strict=True)):
+        return widths, margin
+    widths = block.column_widths(available, [max(TABLE_NARROWEST, w + 3) for w in words])
+    room = min((width - word - 1) / 2 for width, word in zip(widths, words, strict=True))
+    return widths, max(1.0, min(TABLE_CELL_MARGIN, room))
+
+
+def _longest_words(block: Table, layout: Layout) -> list[float]:
+    """Each column's longest word in points (in the cells of that column alone)."""
+    longest = [0.0] * len(block.widths)
+    for row in block.rows:
+        for column, cell in enumerate(row):
+            if cell is None or cell.col_span != 1:
+                continue
+            for paragraph in cell.blocks:
+                if not isinstance(paragraph, Paragraph):
+                    continue
+                style = layout.styles[paragraph.style]
+                for run in paragraph.runs:
+                    font = face_name(style.font, style.bold or run.bold, style.italic or run.italic)
+                    for word in run.text.split():
+                        longest[column] = max(longest[column], stringWidth(word, font, style.size))
+    return longest
+
+
+def _cell_element(cell: TableCell) -> str:
+    return "tableheader" if cell.header else "tablecell"
+
+
 def _cell(
-    blocks: tuple[LayoutBlock, ...], layout: Layout, styles: dict[str, ParagraphStyle], tags: StructureBuilder
+    blocks: tuple[LayoutBlock, ...],
+    layout: Layout,
+    styles: dict[str, ParagraphStyle],
+    tags: StructureBuilder,
+    element: str = "gridcell",
+    spans: tuple[int, int] | None = None,
 ) -> Iterator[Flowable]:
-    """A grid cell's content with paragraph spacing as spacers: inside a cell
-    reportlab drops the first space before and the last space after and
-    merges the others, where Word adds every one."""
-    with tags.element(tag_for("gridcell")):
+    """A grid or table cell's content with paragraph spacing as spacers:
+    inside a cell reportlab drops the first space before and the last space
+    after and merges the others, where Word adds every one. A table cell's
+    `spans` (rows, columns) go on its element."""
+    with tags.element(tag_for(element)) as made:
+        if isinstance(made, Element):
+            made.spans = spans
         for block in blocks:
             if not isinstance(block, Paragraph):
                 yield from _flowables((block,), layout, styles, 0.0, tags)
@@ -492,18 +623,10 @@ def _first_style(layout: Layout) -> str:
     return next(iter(layout.styles))
 
 
-def _image(block: Image) -> Flowable:
-    reader = ImageReader(str(block.src))
-    width_px, height_px = reader.getSize()
-    width, height = block.width, block.height
-    if width is None and height is None:
-        width, height = width_px * 0.75, height_px * 0.75
-    elif width is None:
-        assert height is not None
-        width = height * width_px / height_px
-    elif height is None:
-        height = width * height_px / width_px
-    image = RLImage(str(block.src), width=width, height=height)
+def _image(block: Image, available: float) -> Flowable:
+    """A picture at its size, no wider than `available`."""
+    width, height = block.size(available)
+    image = RLImage(block.source(), width=width, height=height)
     image.hAlign = {"left": "LEFT", "center": "CENTER", "right": "RIGHT"}[block.align]
     return image
 
@@ -571,6 +694,8 @@ def paragraph_markup(
         if text == "\n":
             parts.append("<br/>")
             continue
+        # reportlab collapses white space: a tab as four no-break spaces, a run of spaces kept
+        text = _SPACE_AFTER_SPACE.sub("\u00a0", text.replace("\t", "\u00a0" * 4))
         body = _text_with_fallback(text, style, run)
         if run.note is not None:
             size, rise = mark_metrics(style.size)

@@ -58,6 +58,10 @@ STRUCTURE: dict[str, Tag] = {
     "grid": Tag("Div"),  # borderless columns for layout (signers side by side): no table semantics
     "gridrow": Tag("Div"),
     "gridcell": Tag("Div"),
+    "table": Tag("Table"),  # a document's table
+    "tablerow": Tag("TR"),
+    "tableheader": Tag("TH"),  # a cell of the header rows
+    "tablecell": Tag("TD"),
     "image": Tag("Figure"),  # with /Alt
     "decoration": _LAYOUT_ARTIFACT,  # an image with no alt text at all
     "link": Tag("Link"),  # with the annotation as an object reference
@@ -158,6 +162,7 @@ class Element:
     id: str = ""
     contents: str = ""  # a Link's description of its target
     destination: str = ""  # a Link's target inside the document: an element's ID
+    spans: tuple[int, int] | None = None  # a table cell's (rows, columns): kept even when empty
 
     def walk(self) -> Iterator[Element]:
         yield self
@@ -262,7 +267,7 @@ def write_structure(doc: pikepdf.Pdf, root: Element, lang: str) -> None:
     first_pages = {element.id: _first_page(element) for element in root.walk() if element.id}
 
     def build(element: Element, parent: pikepdf.Object) -> pikepdf.Object | None:
-        if not _has_content(element):
+        if not _has_content(element) and element.spans is None:
             return None
         obj = doc.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + _pdf_name(element.type)), P=parent))
         objects[id(element)] = obj
@@ -301,6 +306,11 @@ def write_structure(doc: pikepdf.Pdf, root: Element, lang: str) -> None:
             ids.append((element.id, obj))
         if element.contents:
             obj.Alt = String(element.contents)
+        if element.spans is not None:  # a header cell heads its column (PDF/UA 7.5)
+            attributes = Dictionary(O=Name.Table, RowSpan=element.spans[0], ColSpan=element.spans[1])
+            if element.type == "TH":
+                attributes.Scope = Name.Column
+            obj.A = attributes
         return obj
 
     document = build(root, tree_root)
@@ -343,8 +353,12 @@ def _contents(element: Element) -> Iterator[Content | Annotation]:
 
 
 def _has_content(element: Element) -> bool:
-    return any(True for _ in _contents(element)) or any(
-        _has_content(kid) for kid in element.kids if isinstance(kid, Element)
+    """Whether the element holds something drawn, or a table cell (a table's
+    rows keep all their cells, empty or not)."""
+    return (
+        any(True for _ in _contents(element))
+        or element.spans is not None
+        or any(_has_content(kid) for kid in element.kids if isinstance(kid, Element))
     )
 
 
