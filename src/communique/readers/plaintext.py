@@ -120,7 +120,8 @@ class Unit:
     about it (nothing, for pasted text). The format's word is taken as
     given: a stated title is the title, a stated heading, quote or list
     item belongs to the body and keeps its role; emphasis (bold, centred)
-    counts towards a title."""
+    counts towards a title, a short right-aligned line towards the closing
+    lines (a signature, a place and date)."""
 
     text: str
     role: StatedRole | None = None
@@ -129,6 +130,7 @@ class Unit:
     style: str | None = None  # the format's style name, where it has one
     bold: bool = False
     centred: bool = False
+    right: bool = False  # aligned right, as a letter's signature or place and date
 
     @property
     def line(self) -> str:
@@ -997,6 +999,13 @@ def _frame_features(units: list[str], i: int, hint: Unit | None = None) -> dict[
         "stated_title": hint is not None and hint.role == "title",
         "stated_body": hint is not None and hint.role in ("heading", "quote", "item"),
         "emphasis": hint is not None and (hint.bold or hint.centred) and word_count(text) <= 30,
+        "bold_centred": hint is not None
+        and hint.bold
+        and hint.centred
+        and word_count(text) <= 30
+        and not text.endswith((",", ":")),  # a salutation or an organ's lead-in is no title
+        "right_words": hint is not None and hint.right and _is_short_line(text) and not any(c.isdigit() for c in text),
+        "right_digits": hint is not None and hint.right and _is_metadata_line(text),
     }
     return {name: 1.0 for name, on in flags.items() if on}
 
