@@ -108,3 +108,27 @@ def test_a_subtitle_the_styles_state_keeps_a_second_one_the_rules_find() -> None
     document = docxfile.read(docx(body, parts={"styles": styles}), "hints.docx")
     assert (document.meta.title, document.meta.subtitle) == ("Notice to members", "Spring meeting")
     assert ("paragraph", "to all members of the club") in kinds(document)
+
+
+def test_right_aligned_lines_over_the_text_are_no_closing_block() -> None:
+    """A cover page's or a sender's right-aligned lines stand over long paragraphs: not a signature."""
+    document = read(
+        para(("Notice to members", "")),
+        *(para((line, ""), align="right") for line in ("Microsoft", "Jane Smith", "London", "11/1/2007")),
+        *(para((_BODY, "")) for _ in range(3)),
+    )
+    assert [kind for kind, _ in kinds(document)][-3:] == ["paragraph"] * 3
+    assert ("signature", "Jane Smith") not in kinds(document)
+
+
+def test_a_plain_copy_of_the_styled_subtitle_is_kept() -> None:
+    styles = _STYLES + '<w:style w:type="paragraph" w:styleId="Subtitle"><w:name w:val="Subtitle"/></w:style>'
+    body = (
+        para(("Notice to members", ""), style="Title")
+        + para(("to all members of the club", ""), style="Subtitle")
+        + para(("to all members of the club", ""))
+        + para((_BODY, ""))
+    )
+    document = docxfile.read(docx(body, parts={"styles": styles}), "hints.docx")
+    assert document.meta.subtitle == "to all members of the club"
+    assert ("paragraph", "to all members of the club") in kinds(document)

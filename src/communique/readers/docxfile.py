@@ -1373,8 +1373,10 @@ def _classify_plain(
     for index, para in plain:
         role = roles[at[index]]
         text = plaintext.as_unit(para.text())
-        given = meta.subtitle if role.kind == "subtitle" else meta.title  # what the file's styles said
-        if role.kind in ("title", "subtitle", "issuer") and not (given and text != given):
+        # The line that became metadata (a subtitle, where the file's styles gave none) leaves the body.
+        if (role.kind == "subtitle" and meta.subtitle is None) or (
+            role.kind in ("title", "issuer") and not (meta.title and text != meta.title)
+        ):
             out[index] = None  # the line that became metadata
             continue
         block = _text_block(para)

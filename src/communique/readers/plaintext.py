@@ -953,6 +953,7 @@ def _frame_features(units: list[str], i: int, hint: Unit | None = None) -> dict[
     following = units[i + 1] if i + 1 < len(units) else None
     labelled = bool(_labels(text)) and not is_reference_line(text)
     after_genre = previous is not None and (genre_kind(previous) is not None or _names_genre(previous))
+    closing = _right_closing(units, i, hint)
     flags = {
         "reference": is_reference_line(text) or bool(_SYMBOL_LINE.fullmatch(text)),
         "date": date_line(text) is not None,
@@ -1004,10 +1005,22 @@ def _frame_features(units: list[str], i: int, hint: Unit | None = None) -> dict[
         and hint.centred
         and word_count(text) <= 30
         and not text.endswith((",", ":")),  # a salutation or an organ's lead-in is no title
-        "right_words": hint is not None and hint.right and _is_short_line(text) and not any(c.isdigit() for c in text),
-        "right_digits": hint is not None and hint.right and _is_metadata_line(text),
+        "right_words": closing and _is_short_line(text) and not any(c.isdigit() for c in text),
+        "right_digits": closing and _is_metadata_line(text),
     }
     return {name: 1.0 for name, on in flags.items() if on}
+
+
+_CLOSING_LINES = 12  # a letter's right-aligned closing block stands in its last lines
+
+
+def _right_closing(units: list[str], i: int, hint: Unit | None) -> bool:
+    """Whether line `i` is aligned right among the last lines, with only
+    short lines after it: a closing block, not a cover page or a sender's
+    address over the text."""
+    if hint is None or not hint.right or i < len(units) - _CLOSING_LINES:
+        return False
+    return all(_is_short_line(unit) or _is_metadata_line(unit) for unit in units[i + 1 :])
 
 
 _MASTHEAD_LINES = 4  # a letterhead stands in the first lines
