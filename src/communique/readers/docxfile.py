@@ -14,7 +14,10 @@ edited copy reads as what it now shows:
    (`w:numFmt`, `w:lvlText`) and counters; an item nests by its level
    (`w:ilvl`), then by indentation (lists that each number on level 0).
 4. Anything else is a plain paragraph whose role the plain-text reader's
-   rules (`plaintext.classify_units`) decide, as if the text had been pasted.
+   rules (`plaintext.classify_units`) decide, as if the text had been pasted
+   but knowing what Word shows of it: its style name, whether it is all
+   bold, centred or aligned right (a bold centred first line is a title, a
+   right-aligned closing block a signature or place and date).
 
 Metadata comes from the core properties (title, creator → issuer, subject →
 kind, keywords → reference, language, created at noon UTC → date) and the
