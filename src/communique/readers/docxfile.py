@@ -14,7 +14,10 @@ edited copy reads as what it now shows:
    (`w:numFmt`, `w:lvlText`) and counters; an item nests by its level
    (`w:ilvl`), then by indentation (lists that each number on level 0).
 4. Anything else is a plain paragraph whose role the plain-text reader's
-   rules (`plaintext.classify_units`) decide, as if the text had been pasted.
+   rules (`plaintext.classify_units`) decide, as if the text had been pasted
+   but knowing what Word shows of it: its style name, whether it is all
+   bold, centred or aligned right (a bold centred first line is a title, a
+   right-aligned closing block a signature or place and date).
 
 Metadata comes from the core properties (title, creator → issuer, subject →
 kind, keywords → reference, language, created at noon UTC → date) and the
@@ -259,6 +262,8 @@ class _Style:
     outline: int | None
     num: tuple[str, int] | None  # numbering a style carries (List Number)
     indent: int | None  # w:ind left, twips
+    align: str | None = None  # w:jc: "center", "right", …
+    bold: bool | None = None  # w:b in the style's run properties; None: not said
 
 
 @dataclass
@@ -335,6 +340,8 @@ def _styles(root: etree._Element | None) -> dict[str, _Style]:
             outline=_int(outline.get(_w("val"))) if outline is not None else None,
             num=_num_pr(ppr),
             indent=_indent(ppr),
+            align=_prop(ppr, "jc"),
+            bold=_bold(node.find(_w("rPr"))),
         )
     return styles
 
@@ -347,6 +354,22 @@ def _character_styles(root: etree._Element | None) -> dict[str, str]:
         if node.get(_w("type")) == "character" and name is not None:
             out[node.get(_w("styleId"), "")] = name.get(_w("val"), "").casefold()
     return out
+
+
+def _bold_character_styles(root: etree._Element | None) -> dict[str, bool]:
+    """Character style id → whether it makes text bold, where it says."""
+    out: dict[str, bool] = {}
+    for node in root.iterfind(_w("style")) if root is not None else ():
+        bold = _bold(node.find(_w("rPr")))
+        if node.get(_w("type")) == "character" and bold is not None:
+            out[node.get(_w("styleId"), "")] = bold
+    return out
+
+
+def _bold(rpr: etree._Element | None) -> bool | None:
+    """Whether run properties make text bold; None where they do not say."""
+    node = rpr.find(_w("b")) if rpr is not None else None
+    return None if node is None else node.get(_w("val"), "true") not in ("0", "false", "off")
 
 
 def _numbering(root: etree._Element | None) -> _Numbering:
@@ -401,6 +424,9 @@ class _Para:
     num: tuple[str, int] | None
     indent: int
     depth: int = 0  # "continued N" styles: the list level it continues
+    style: str | None = None  # its paragraph style's name
+    bold: bool = False  # all its text bold (by its runs or its style)
+    align: str | None = None  # its alignment (w:jc), its own or its style's
     table: Table | None = None  # a table standing here, read whole
     picture: Picture | None = None  # a picture standing here
 
@@ -430,6 +456,7 @@ class _Reader:
         styles_part = package.xml(parts["styles"]) if "styles" in parts else None
         self.styles = _styles(styles_part)
         self.character_styles = _character_styles(styles_part)
+        self.bold_styles = _bold_character_styles(styles_part)
         self.numbering = _numbering(package.xml(parts["numbering"]) if "numbering" in parts else None)
         self.note_parts = {kind: self._notes(parts.get(f"{kind}s"), kind) for kind in ("footnote", "endnote")}
         self.word_footnotes: list[Footnote] = []
@@ -534,7 +561,10 @@ class _Reader:
             content, drop_cap = _tidy([*drop_cap, *content]), ()
             pictures = [_Para(None, (), None, 0, picture=picture) for picture in self.pictures(p)]
             if _content_text(content).strip() or num is not None:
-                out.append(_Para(role, content, num, indent or 0, depth))
+                style = self.styles[style_id].name if style_id in self.styles else None
+                align = _prop(ppr, "jc") or self._style_value(style_id, "align")
+                bold = self.all_bold(p, bool(self._style_value(style_id, "bold")))
+                out.append(_Para(role, content, num, indent or 0, depth, style=style, bold=bold, align=align))
             out.extend(pictures)  # a paragraph's pictures follow its text
         return out
 
@@ -663,6 +693,23 @@ class _Reader:
             elif para.role not in ("decor",) and not (para.role or "").startswith("meta."):
                 builder.add(para)
         return builder.finish()
+
+    def all_bold(self, p: etree._Element, style_bold: bool) -> bool:
+        """Whether every run of `p` that shows text is bold: by its own
+        properties, else its character style, else the paragraph style's."""
+        shown = False
+        for node, _ in _inline_runs(p, self.rels):
+            if not any(part.tag == _w("t") and _text_of_node(part).strip() for part in node):
+                continue
+            shown = True
+            rpr = node.find(_w("rPr"))
+            bold = _bold(rpr)
+            if bold is None:
+                style = rpr.find(_w("rStyle")) if rpr is not None else None
+                bold = self.bold_styles.get(style.get(_w("val"), "") if style is not None else "")
+            if not (style_bold if bold is None else bold):
+                return False
+        return shown
 
     def _style_value(self, style_id: str | None, attr: str) -> Any:
         seen: set[str] = set()
@@ -799,6 +846,7 @@ class _Reader:
         footnotes: list[Footnote] = []
         blocks = _ListBuilder(self.numbering)
         plain: list[tuple[int, _Para]] = []  # paragraphs whose role the plain-text rules decide
+        title_at: int | None = None  # the block a foreign file's Title-styled paragraph stands before
         for para in paragraphs:
             if para.table is not None or para.picture is not None:
                 blocks.mark()
@@ -810,6 +858,8 @@ class _Reader:
             if role and role.startswith("meta."):
                 text = _content_text(tuple(r for r in para.content if r.kind != "footnote_ref"))
                 meta_lines.setdefault(role[5:], text.strip())  # a title's footnote mark is not its text
+                if role == "meta.title" and not self.ours and title_at is None and not blocks.stack:
+                    title_at = len(blocks.blocks)
                 continue
             if role == "footnote" and para.num is None:
                 footnotes.append(_footnote(para.content))
@@ -820,7 +870,7 @@ class _Reader:
         result = blocks.finish()
         meta = self.meta(meta_lines, result)
         if plain:
-            meta, result = _classify_plain(meta, result, plain)
+            meta, result = _classify_plain(meta, result, plain, title_at)
         from communique.readers.plaintext import stated  # roles the file's styles state are sure ones
 
         read = (*result, *footnotes, *self.word_footnotes, *self.word_endnotes)
@@ -1282,18 +1332,37 @@ def _place_from_blocks(blocks: list[Block]) -> str | None:
     return None
 
 
-def _classify_plain(meta: Meta, blocks: list[Block], plain: list[tuple[int, _Para]]) -> tuple[Meta, list[Block]]:
+def _classify_plain(
+    meta: Meta, blocks: list[Block], plain: list[tuple[int, _Para]], title_at: int | None = None
+) -> tuple[Meta, list[Block]]:
     """Roles for a foreign file's unstyled paragraphs by the plain-text
-    reader's scored rules, over the whole text as units (headings, quotes
-    and list items as the file states them); what they find fills the
-    metadata the file did not give."""
+    reader's scored rules, over the whole text as units with what the file
+    states: the title (a Title-styled paragraph, where it stood: before
+    block `title_at`), headings, quotes and list items, and of each plain
+    paragraph its style name, whether it is all bold, centred or aligned
+    right. What the rules find fills the metadata the file did not give."""
     from communique.model import TEXT_BLOCK_KINDS
     from communique.readers import plaintext
 
     units: list[plaintext.Unit] = []
     at: dict[int, int] = {}  # block index → its unit
+    hints = dict(plain)
     for i, block in enumerate(blocks):
-        if isinstance(block, TextBlock):
+        if i == title_at and meta.title:
+            units.append(plaintext.Unit(meta.title, role="title"))
+        if isinstance(block, TextBlock) and i in hints:
+            at[i] = len(units)
+            para = hints[i]
+            units.append(
+                plaintext.Unit(
+                    block.text(),
+                    style=para.style,
+                    bold=para.bold,
+                    centred=para.align == "center",
+                    right=para.align in ("right", "end"),
+                )
+            )
+        elif isinstance(block, TextBlock):
             at[i] = len(units)
             stated = plaintext.stated_role(block.kind)
             units.append(plaintext.Unit(block.text(), role=stated, level=block.level if stated else None))
@@ -1307,7 +1376,10 @@ def _classify_plain(meta: Meta, blocks: list[Block], plain: list[tuple[int, _Par
     for index, para in plain:
         role = roles[at[index]]
         text = plaintext.as_unit(para.text())
-        if role.kind in ("title", "subtitle", "issuer") and not (meta.title and text != meta.title):
+        # The line that became metadata (a subtitle, where the file's styles gave none) leaves the body.
+        if (role.kind == "subtitle" and meta.subtitle is None) or (
+            role.kind in ("title", "issuer") and not (meta.title and text != meta.title)
+        ):
             out[index] = None  # the line that became metadata
             continue
         block = _text_block(para)

@@ -120,7 +120,8 @@ class Unit:
     about it (nothing, for pasted text). The format's word is taken as
     given: a stated title is the title, a stated heading, quote or list
     item belongs to the body and keeps its role; emphasis (bold, centred)
-    counts towards a title."""
+    counts towards a title, a short right-aligned line towards the closing
+    lines (a signature, a place and date)."""
 
     text: str
     role: StatedRole | None = None
@@ -129,6 +130,7 @@ class Unit:
     style: str | None = None  # the format's style name, where it has one
     bold: bool = False
     centred: bool = False
+    right: bool = False  # aligned right, as a letter's signature or place and date
 
     @property
     def line(self) -> str:
@@ -951,6 +953,7 @@ def _frame_features(units: list[str], i: int, hint: Unit | None = None) -> dict[
     following = units[i + 1] if i + 1 < len(units) else None
     labelled = bool(_labels(text)) and not is_reference_line(text)
     after_genre = previous is not None and (genre_kind(previous) is not None or _names_genre(previous))
+    closing = _right_closing(units, i, hint)
     flags = {
         "reference": is_reference_line(text) or bool(_SYMBOL_LINE.fullmatch(text)),
         "date": date_line(text) is not None,
@@ -997,8 +1000,27 @@ def _frame_features(units: list[str], i: int, hint: Unit | None = None) -> dict[
         "stated_title": hint is not None and hint.role == "title",
         "stated_body": hint is not None and hint.role in ("heading", "quote", "item"),
         "emphasis": hint is not None and (hint.bold or hint.centred) and word_count(text) <= 30,
+        "bold_centred": hint is not None
+        and hint.bold
+        and hint.centred
+        and word_count(text) <= 30
+        and not text.endswith((",", ":")),  # a salutation or an organ's lead-in is no title
+        "right_words": closing and _is_short_line(text) and not any(c.isdigit() for c in text),
+        "right_digits": closing and _is_metadata_line(text),
     }
     return {name: 1.0 for name, on in flags.items() if on}
+
+
+_CLOSING_LINES = 12  # a letter's right-aligned closing block stands in its last lines
+
+
+def _right_closing(units: list[str], i: int, hint: Unit | None) -> bool:
+    """Whether line `i` is aligned right among the last lines, with only
+    short lines after it: a closing block, not a cover page or a sender's
+    address over the text."""
+    if hint is None or not hint.right or i < len(units) - _CLOSING_LINES:
+        return False
+    return all(_is_short_line(unit) or _is_metadata_line(unit) for unit in units[i + 1 :])
 
 
 _MASTHEAD_LINES = 4  # a letterhead stands in the first lines
