@@ -56,6 +56,7 @@ class Spacing:
 
 
 def documents() -> list[tuple[str, Document]]:
+    sys.path.insert(0, str(REPO))  # the long test document lives in the tests
     from tests.conftest import long_document
 
     paths = [*(sorted(CORPUS.glob("*.txt")) if CORPUS.is_dir() else []), *sorted((REPO / "examples").glob("*.md"))]
