@@ -12,8 +12,11 @@ in Jinja2's sandbox.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
+import hashlib
 import json
+import os
 import re
 from dataclasses import replace
 from functools import cache
@@ -27,6 +30,7 @@ from babel.dates import format_date as babel_format_date
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from communique import __version__
 from communique.composition import balance_titles
 from communique.errors import CommuniqueError
 from communique.layout import Layout, parse_layout
@@ -109,6 +113,41 @@ def _entry_name(template: Template) -> str:
     return ENTRY if template.entry.parent == template.folder else f"{template.entry.parent.name}/{ENTRY}"
 
 
+# The settings that shape the compiled code, so part of the cache's name.
+_COMPILING = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
+
+
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja2's on-disk cache of compiled templates: a fresh process then
+    skips parsing and compiling them (most of a one-file build's template
+    cost). An entry serves only the same source (Jinja2 checks a hash of it)
+    and the same Communique, Jinja2 and settings; a cache that cannot be
+    written is simply not kept."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+@cache
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """The compiled-template cache in `$COMMUNIQUE_CACHE_DIR` (empty: none),
+    else `$XDG_CACHE_HOME/communique` or `~/.cache/communique`; None where
+    it cannot be made."""
+    root = os.environ.get("COMMUNIQUE_CACHE_DIR")
+    if root is None:
+        root = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "communique")
+    if not root:
+        return None
+    settings = hashlib.sha1(repr(sorted(_COMPILING.items())).encode()).hexdigest()[:8]
+    folder = Path(root) / f"templates-{__version__}-{jinja2.__version__}-{settings}"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return _QuietBytecodeCache(str(folder))
+
+
 @cache
 def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     """A sandboxed environment that finds a template's files, then the shared
@@ -117,11 +156,9 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     root = templates_root()
     env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([*map(str, folders), str(root / COMMON), str(root)]),
-        autoescape=True,
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
+        **_COMPILING,
     )
     env.filters.update(
         inline=inline_markup,
