@@ -16,7 +16,6 @@ import contextlib
 import datetime as dt
 import hashlib
 import json
-import os
 import re
 from dataclasses import replace
 from functools import cache
@@ -31,6 +30,7 @@ from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
 from communique import __version__
+from communique import cache as disk_cache
 from communique.composition import balance_titles
 from communique.errors import CommuniqueError
 from communique.layout import Layout, parse_layout
@@ -131,21 +131,10 @@ class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
 
 @cache
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
-    """The compiled-template cache in `$COMMUNIQUE_CACHE_DIR` (empty: none),
-    else `$XDG_CACHE_HOME/communique` or `~/.cache/communique`; None where
-    it cannot be made."""
-    root = os.environ.get("COMMUNIQUE_CACHE_DIR")
-    if root is None:
-        root = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "communique")
-    if not root:
-        return None
+    """The compiled-template cache (see `communique.cache`), or None."""
     settings = hashlib.sha1(repr(sorted(_COMPILING.items())).encode()).hexdigest()[:8]
-    folder = Path(root) / f"templates-{__version__}-{jinja2.__version__}-{settings}"
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    except OSError:
-        return None
-    return _QuietBytecodeCache(str(folder))
+    folder = disk_cache.folder(f"templates-{__version__}-{jinja2.__version__}-{settings}")
+    return None if folder is None else _QuietBytecodeCache(str(folder))
 
 
 @cache
