@@ -9,6 +9,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import zipfile
 from dataclasses import fields
 from pathlib import Path
@@ -410,3 +411,28 @@ def test_decree_text_with_its_own_place_and_date_gets_no_second_one() -> None:
     # "№ 482" is bound by a no-break space
     texts = [p.text().replace("\u00a0", " ") for p in walk_paragraphs(layout.body)]
     assert texts.count("Астана, Акорда") == 1 and texts.count("№ 482") == 1
+
+
+def _build_with_cache(source: Path, template: Path, out: Path, cache: Path) -> str:
+    """The PDF's text from `communique build` in a fresh process using the template cache `cache`."""
+    env = {**os.environ, "COMMUNIQUE_CACHE_DIR": str(cache), "PYTHONPATH": str(REPO / "src")}
+    command = [sys.executable, "-m", "communique", "build", str(source), "--template", str(template), "--out", str(out)]
+    subprocess.run(command, check=True, capture_output=True, env=env)
+    return pdf_text(out / f"{source.stem}.pdf")
+
+
+def test_compiled_templates_are_cached_and_never_served_stale(tmp_path: Path) -> None:
+    entry = (
+        '{% extends "note-verbale/document.xml.j2" %}\n'
+        '{% block letterhead %}<p style="Body">WORDS ONE</p>{% endblock %}\n'
+    )
+    folder = _user_template(tmp_path / "ours", entry)
+    cache = tmp_path / "cache"
+    assert "WORDS ONE" in _build_with_cache(_example("note-verbale"), folder, tmp_path / "a", cache)
+    assert list(cache.glob("templates-*/*.cache"))  # the compiled templates were kept
+    (folder / "document.xml.j2").write_text(entry.replace("ONE", "TWO"), encoding="utf-8")
+    text = _build_with_cache(_example("note-verbale"), folder, tmp_path / "b", cache)
+    assert "WORDS TWO" in text and "WORDS ONE" not in text
+    # A cache that cannot be made (a file stands in its place) is simply not used.
+    (tmp_path / "blocked").write_text("", encoding="utf-8")
+    assert "WORDS TWO" in _build_with_cache(_example("note-verbale"), folder, tmp_path / "c", tmp_path / "blocked")

@@ -12,7 +12,9 @@ in Jinja2's sandbox.
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime as dt
+import hashlib
 import json
 import re
 from dataclasses import replace
@@ -27,6 +29,8 @@ from babel.dates import format_date as babel_format_date
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 from markupsafe import Markup, escape
 
+from communique import __version__
+from communique import cache as disk_cache
 from communique.composition import balance_titles
 from communique.errors import CommuniqueError
 from communique.layout import Layout, parse_layout
@@ -109,6 +113,30 @@ def _entry_name(template: Template) -> str:
     return ENTRY if template.entry.parent == template.folder else f"{template.entry.parent.name}/{ENTRY}"
 
 
+# The settings that shape the compiled code, so part of the cache's name.
+_COMPILING = {"autoescape": True, "trim_blocks": True, "lstrip_blocks": True, "keep_trailing_newline": True}
+
+
+class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
+    """Jinja2's on-disk cache of compiled templates: a fresh process then
+    skips parsing and compiling them (most of a one-file build's template
+    cost). An entry serves only the same source (Jinja2 checks a hash of it)
+    and the same Communique, Jinja2 and settings; a cache that cannot be
+    written is simply not kept."""
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+@cache
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """The compiled-template cache (see `communique.cache`), or None."""
+    settings = hashlib.sha1(repr(sorted(_COMPILING.items())).encode()).hexdigest()[:8]
+    folder = disk_cache.folder(f"templates-{__version__}-{jinja2.__version__}-{settings}")
+    return None if folder is None else _QuietBytecodeCache(str(folder))
+
+
 @cache
 def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     """A sandboxed environment that finds a template's files, then the shared
@@ -117,11 +145,9 @@ def _environment(folders: tuple[Path, ...]) -> jinja2.Environment:
     root = templates_root()
     env = ImmutableSandboxedEnvironment(
         loader=jinja2.FileSystemLoader([*map(str, folders), str(root / COMMON), str(root)]),
-        autoescape=True,
         undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(),
+        **_COMPILING,
     )
     env.filters.update(
         inline=inline_markup,

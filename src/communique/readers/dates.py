@@ -12,13 +12,18 @@ Numeric forms are read day-first ("20.09.2002") or year-first
 from __future__ import annotations
 
 import datetime
+import hashlib
 import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
+import babel
 from babel.dates import get_day_names, get_month_names
+
+from communique import cache as disk_cache
 
 _LOCALES = ("tr", "en", "ru", "az", "kk", "ky", "uz", "uz_Cyrl", "tk", "hu")
 
@@ -91,6 +96,22 @@ def fold(text: str) -> str:
 
 @cache
 def _month_table() -> dict[str, int]:
+    """Every month name (folded) → its number; kept in the user's cache, as
+    Babel takes a while to load ten locales' data in a fresh process. The
+    entry is keyed by this file and Babel's version, so it never outlives them."""
+    folder = disk_cache.folder("months")
+    if folder is None:
+        return _build_month_table()
+    key = hashlib.sha1(Path(__file__).read_bytes() + babel.__version__.encode()).hexdigest()[:16]
+    kept = disk_cache.read_json(folder / f"{key}.json")
+    if isinstance(kept, dict) and all(isinstance(n, int) and 1 <= n <= 12 for n in kept.values()):
+        return kept
+    table = _build_month_table()
+    disk_cache.write_json(folder / f"{key}.json", table)
+    return table
+
+
+def _build_month_table() -> dict[str, int]:
     table: dict[str, int] = {}
     for locale in _LOCALES:
         for context in ("format", "stand-alone"):

@@ -14,8 +14,6 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from charset_normalizer import from_bytes
-
 from communique.errors import CommuniqueError
 
 # C0/C1 controls except TAB and LF, plus ANSI escape sequences, plus the
@@ -99,6 +97,8 @@ _WORD = re.compile(r"[^\W\d_]+")
 def _decode_legacy(data: bytes) -> tuple[str, str]:
     """Pick the legacy code page whose reading looks most like our languages;
     charset-normalizer's guess competes with the code pages press offices use."""
+    from charset_normalizer import from_bytes  # only for legacy bytes: not at start-up
+
     candidates = list(_LEGACY_PREFERENCE)
     guess = from_bytes(data, cp_isolation=list(_LEGACY_PREFERENCE)).best()
     if guess is not None and guess.encoding and guess.encoding not in candidates:

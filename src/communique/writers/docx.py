@@ -131,6 +131,7 @@ class _DocxBuilder:
         self.numbering = self.doc.part.numbering_part.element
         self.word_lists: list[_WordList] = []
         self.derived: set[str] = set()  # style names written so far
+        self.style_ids: dict[str, str] = {}  # paragraph style name → its w:styleId
         self.flows: dict[int, _Flow] = {}  # id of a container being written → its flow
         # The document's main font: Word's default, and that of the auxiliary styles.
         self.first_font = next(iter(layout.styles.values())).font if layout.styles else "serif"
@@ -205,6 +206,7 @@ class _DocxBuilder:
         """A Word paragraph style carrying every property of `style` (a
         derived one names its `based_on` style too); returns its w:pPr."""
         word_style = self.doc.styles.add_style(style.name, WD_STYLE_TYPE.PARAGRAPH)
+        self.style_ids[style.name] = word_style.style_id
         word_style.quick_style = based_on is None
         element = word_style.element
         for node in element.findall(qn("w:basedOn")):
@@ -244,6 +246,13 @@ class _DocxBuilder:
             self.derived.add(name)
             self._paragraph_style(self.layout.styles[name])
         return name
+
+    def _styled(self, container: _Container, name: str) -> WordParagraph:
+        """A new paragraph on the written style `name`, set by its id: python-docx's
+        `add_paragraph(style=name)` searches the style sheet by name every time."""
+        paragraph = container.add_paragraph()
+        paragraph._p.style = self.style_ids[name]
+        return paragraph
 
     def _derived_style(self, name: str, base: str, **changes: object) -> tuple[str, etree._Element | None]:
         """The name of a style derived from the template's `base` with some
@@ -315,7 +324,7 @@ class _DocxBuilder:
             elif isinstance(block, Table):
                 self._table(block, container, base_indent)
             elif isinstance(block, Image):
-                paragraph = container.add_paragraph(style=self._figure_style(block.align))
+                paragraph = self._styled(container, self._figure_style(block.align))
                 width, height = block.size(self.layout.page.frame_width - base_indent)  # as the PDF draws it
                 shape = paragraph.add_run().add_picture(block.source(), width=Pt(width), height=Pt(height))
                 alt = self.layout.alt_text(block)  # the same as the PDF's Figure
@@ -356,7 +365,7 @@ class _DocxBuilder:
         style = self._use_style(block.style)
         if num_id is None and base_indent:
             style = self._continued_style(style, depth, base_indent)
-        paragraph: WordParagraph = container.add_paragraph(style=style)
+        paragraph = self._styled(container, style)
         if num_id is not None:
             ooxml.set_ordered(paragraph._p.get_or_add_pPr(), ooxml.numbering_reference(num_id, depth))
         if block.keep_with_next and not self.layout.styles[block.style].keep_with_next:
@@ -380,7 +389,7 @@ class _DocxBuilder:
             stops.append(("center", self.layout.page.frame_width / 2))
         if block.right:
             stops.append(("right", self.layout.page.frame_width - base.indent_right))
-        paragraph: WordParagraph = container.add_paragraph(style=self._use_style(block.style))
+        paragraph = self._styled(container, self._use_style(block.style))
         ppr = paragraph._p.get_or_add_pPr()
         if stops:
             ooxml.set_ordered(ppr, ooxml.tab_stops(stops))
@@ -441,7 +450,7 @@ class _DocxBuilder:
                     if style is None:
                         ooxml.set_ordered(placeholder._p.get_or_add_pPr(), _Spacing(0.0, 0.0, 1.0).element())
                     else:
-                        placeholder.style = self.doc.styles[self._use_style(style)]
+                        placeholder._p.style = self.style_ids[self._use_style(style)]
 
     def _cell_style(self, block: Table) -> str | None:
         """The style of the first paragraph in the table, for an empty cell."""

@@ -719,6 +719,8 @@ def paragraph_markup(
 def _text_with_fallback(text: str, style: Style, run: Run) -> str:
     bold = style.bold or run.bold
     main = face_name(style.font, bold, style.italic or run.italic)
+    if _all_drawn(main, text):  # the common case: one font draws it all
+        return escape(text)
     fallbacks = fallback_face_names(style.font, bold)
     out: list[str] = []
     span: tuple[str | None, list[str]] = (None, [])  # (fallback font, characters) not yet written
@@ -760,6 +762,13 @@ def _text_with_fallback(text: str, style: Style, run: Run) -> str:
 @cache
 def _has_glyph(font: str, char: str) -> bool:
     return covers(font, char)
+
+
+def _all_drawn(font: str, text: str) -> bool:
+    """Whether `font` draws every character of `text` and none is to be
+    dropped, so the text needs no character-by-character pass."""
+    chars = set(text)
+    return chars.isdisjoint(_INVISIBLE) and all(_has_glyph(font, char) for char in chars)
 
 
 def _escape_label(label: str, style: Style) -> str:

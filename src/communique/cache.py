@@ -1,0 +1,53 @@
+"""The per-user cache folder: what a fresh process would otherwise work out
+again (compiled templates, the month-name table), kept between runs.
+
+`$COMMUNIQUE_CACHE_DIR` names it (empty: no cache), else
+`$XDG_CACHE_HOME/communique` or `~/.cache/communique`. Every entry is keyed
+so that it serves only the inputs it was made from; a cache that cannot be
+made or written is simply not used.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+
+def folder(name: str) -> Path | None:
+    """The cache's subfolder `name`, made if need be; None when there is no
+    cache or it cannot be made."""
+    root = os.environ.get("COMMUNIQUE_CACHE_DIR")
+    if root is None:
+        root = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "communique")
+    if not root:
+        return None
+    path = Path(root) / name
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return path
+
+
+def read_json(path: Path) -> Any:
+    """The JSON data kept at `path`, or None if there is none or it is unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def write_json(path: Path, data: Any) -> None:
+    """Keep `data` at `path`, written whole or not at all (another process
+    may read it at the same moment)."""
+    with contextlib.suppress(OSError):
+        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as out:
+            json.dump(data, out, ensure_ascii=False)
+        try:
+            os.replace(out.name, path)
+        except OSError:
+            os.unlink(out.name)
