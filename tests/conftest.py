@@ -73,6 +73,21 @@ def docx_bytes_text(data: bytes) -> str:
     return "\n".join(lines)
 
 
+def libreoffice(source: Path, out: Path, target: str = "pdf") -> Path:
+    """LibreOffice's conversion of `source` (`pdf`, or a filter such as
+    `docx:MS Word 2007 XML`) into the folder `out`, with a profile of its
+    own beside it so parallel runs never share one; skips without LibreOffice."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice (soffice) is not installed")
+    profile = out.parent / f"{out.name}-profile"
+    subprocess.run(
+        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", target,
+         "--outdir", str(out), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    return out / f"{source.stem}.{target.split(':')[0]}"
+
+
 def squash(text: str) -> str:
     return " ".join(text.split())
 

@@ -19,6 +19,8 @@ from communique.model import Document, Meta, TextBlock, plain
 from communique.publish import Options, render_outputs
 from communique.render import find_template, render_layout
 
+from .conftest import libreoffice
+
 TITLE = "Türk Devletleri Teşkilatı Üye Devletleri Parlamento Başkanlarının Ortak Bildirisi"
 
 
@@ -81,21 +83,7 @@ def test_libreoffice_breaks_the_balanced_title_where_we_do(tmp_path: Path) -> No
             pytest.skip(f"{tool} is not installed")
     outputs = render_outputs(_document(TITLE), Options(template=find_template("press-release")))
     (tmp_path / "title.docx").write_bytes(outputs["docx"])
-    subprocess.run(
-        [
-            "soffice",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path / "office"),
-            str(tmp_path / "title.docx"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    office = (tmp_path / "office" / "title.pdf").read_bytes()
+    office = libreoffice(tmp_path / "title.docx", tmp_path / "office").read_bytes()
     ours = _title_lines(outputs["pdf"], tmp_path)
     assert len(ours) >= 2 and ours == _title_lines(office, tmp_path, "office.pdf")
 

@@ -22,6 +22,8 @@ from communique.readers import docxfile
 from communique.render import find_template
 from communique.template import load_template
 
+from .conftest import libreoffice
+
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WORDS = (
     "The Council reaffirms its commitment to the principles of the Charter, recalls the decisions of its "
@@ -210,15 +212,9 @@ def test_libreoffice_sets_each_note_on_the_page_of_its_mark(tmp_path: Path) -> N
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed")
     pdf, docx = publish(notes_document(), tmp_path)
-    office = tmp_path / "office"
-    profile = tmp_path / "lo-profile"
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(office), str(docx)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    assert_notes_on_their_pages(office / "notes.pdf")
-    ours, theirs = page_texts(pdf), page_texts(office / "notes.pdf")
+    office = libreoffice(docx, tmp_path / "office")
+    assert_notes_on_their_pages(office)
+    ours, theirs = page_texts(pdf), page_texts(office)
     assert len(ours) == len(theirs)
     for number in MARKED:
         assert [f"Note N{number} says" in t for t in ours] == [f"Note N{number} says" in t for t in theirs]
@@ -244,13 +240,8 @@ def test_footnotes_read_back_after_a_libreoffice_resave(tmp_path: Path) -> None:
         pytest.skip("LibreOffice is not installed")
     document = notes_document()
     _, docx = publish(document, tmp_path)
-    out = tmp_path / "office"
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
-         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(out), str(docx)],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    back = docxfile.read((out / "notes.docx").read_bytes(), "resaved.docx")
+    resaved = libreoffice(docx, tmp_path / "office", "docx:MS Word 2007 XML")
+    back = docxfile.read(resaved.read_bytes(), "resaved.docx")
     assert [b for b in back.blocks if isinstance(b, Footnote)] == [
         b for b in document.blocks if isinstance(b, Footnote)
     ]

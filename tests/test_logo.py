@@ -19,7 +19,7 @@ from communique import readers
 from communique.publish import Options, render_outputs
 from communique.render import find_template
 
-from .conftest import REPO, write_logo
+from .conftest import REPO, libreoffice, write_logo
 
 EXAMPLE = REPO / "examples" / "statement-joint-declaration.md"
 OUR_MINISTRY = REPO / "examples" / "templates" / "our-ministry"
@@ -71,14 +71,7 @@ def _both(options: Options, tmp_path: Path) -> tuple[Path, Path, bytes]:
     ours.write_bytes(outputs["pdf"])
     word = tmp_path / "doc.docx"
     word.write_bytes(outputs["docx"])
-    office = tmp_path / "office"
-    subprocess.run(
-        ["soffice", "--headless", "--convert-to", "pdf", "--outdir", str(office), str(word)],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    return ours, office / "doc.pdf", outputs["docx"]
+    return ours, libreoffice(word, tmp_path / "office"), outputs["docx"]
 
 
 @pytest.mark.slow

@@ -21,7 +21,7 @@ from communique.publish import Options, render_outputs
 from communique.readers import docxfile
 from communique.render import find_template, render_layout
 
-from .conftest import REPO, corpus_files, long_document
+from .conftest import REPO, corpus_files, libreoffice, long_document
 from .test_parity import _parity
 
 INTRODUCTION = "The Council instructs the relevant ministries to:"
@@ -78,13 +78,8 @@ def test_an_introduction_keeps_with_its_list_in_both_files(tmp_path: Path, monke
     outputs = render_outputs(document, Options(template=find_template("statement"), formats=("pdf", "docx")))
     (tmp_path / "kept.pdf").write_bytes(outputs["pdf"])
     (tmp_path / "kept.docx").write_bytes(outputs["docx"])
-    office = tmp_path / "office"
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(office), str(tmp_path / "kept.docx")],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    for pdf in (tmp_path / "kept.pdf", office / "kept.pdf"):
+    office = libreoffice(tmp_path / "kept.docx", tmp_path / "office")
+    for pdf in (tmp_path / "kept.pdf", office):
         pages = _page_lines(pdf)
         assert not _stranded(pdf), pdf
         page = next(page for page in pages if INTRODUCTION in page)
@@ -176,12 +171,8 @@ def test_word_renumbers_operative_paragraphs_across_headings(tmp_path: Path) -> 
         text.text = ""
     next(inserted.iter(qn("w:t"))).text = "Inserted paragraph."
     word.save(str(tmp_path / "edited.docx"))
-    subprocess.run(
-        ["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless", "--convert-to", "pdf",
-         "--outdir", str(tmp_path), str(tmp_path / "edited.docx")],
-        check=True, capture_output=True, timeout=180,
-    )  # fmt: skip
-    text = " ".join(line for page in _page_lines(tmp_path / "edited.pdf") for line in page)
+    edited = libreoffice(tmp_path / "edited.docx", tmp_path / "office")
+    text = " ".join(line for page in _page_lines(edited) for line in page)
     assert "2. Inserted paragraph." in text or "2.\tInserted paragraph." in text, text
     assert "5. Operative paragraph 4." in text, text
 
