@@ -423,7 +423,7 @@ class _DocxBuilder:
         """A document's table: ruled, fixed column widths over the text width
         (less a list's indent), merged cells for spans, rows kept whole and
         the header rows repeated on each page, as in the PDF."""
-        from communique.writers.pdf import TABLE_RULE, table_geometry
+        from communique.writers.pdf import TABLE_CELL_PADDING, TABLE_RULE, table_geometry
 
         self._flow(container).settle(container)  # what a spacer or rule left goes to the paragraph above
         self._flow(container).last = None
@@ -434,7 +434,7 @@ class _DocxBuilder:
                 if cell is not None and (cell.col_span > 1 or cell.row_span > 1):
                     table.cell(r, c).merge(table.cell(r + cell.row_span - 1, c + cell.col_span - 1))
         widths, margin = table_geometry(block, self.layout, width)  # as the PDF's
-        ooxml.fixed_table(table._tbl, widths, TABLE_RULE, margin, base_indent)
+        ooxml.fixed_table(table._tbl, widths, TABLE_RULE, margin, base_indent, TABLE_CELL_PADDING)
         for r, row in enumerate(block.rows):
             ooxml.table_row_options(table.rows[r]._tr, header=r < block.header_rows)
             for c, cell in enumerate(row):

@@ -204,12 +204,18 @@ def borderless_table(table: etree._Element, widths: Sequence[float]) -> None:
 
 
 def fixed_table(
-    table: etree._Element, widths: Sequence[float], rule: float = 0.0, margin: float = 0.0, indent: float = 0.0
+    table: etree._Element,
+    widths: Sequence[float],
+    rule: float = 0.0,
+    margin: float = 0.0,
+    indent: float = 0.0,
+    padding: float = 0.0,
 ) -> None:
     """Make a python-docx table a fixed grid of the given column widths,
     ruled with black lines `rule` points thick (none for 0), with `margin`
-    points of cell margin left and right, `indent` points from the margin;
-    a merged cell's width is that of the columns it spans."""
+    points of cell margin left and right and `padding` above and below,
+    `indent` points from the margin; a merged cell's width is that of the
+    columns it spans."""
     tbl_pr = table.find(qn("w:tblPr"))
     if tbl_pr is None:
         tbl_pr = element("w:tblPr")
@@ -227,7 +233,7 @@ def fixed_table(
     child(tbl_pr, "w:tblLayout", type="fixed")
     margins = child(tbl_pr, "w:tblCellMar")
     for side in ("top", "left", "bottom", "right"):
-        child(margins, f"w:{side}", w=twips(margin) if side in ("left", "right") else "0", type="dxa")
+        child(margins, f"w:{side}", w=twips(margin if side in ("left", "right") else padding), type="dxa")
     child(
         tbl_pr,
         "w:tblLook",

@@ -477,6 +477,7 @@ def _grid(block: Grid, layout: Layout, styles: dict[str, ParagraphStyle], tags: 
 # A table's rules and cell margins, the same in the DOCX (Word's defaults).
 TABLE_RULE = 0.5
 TABLE_CELL_MARGIN = 5.4
+TABLE_CELL_PADDING = 1.5  # above and below a cell's text, so it never touches the rules
 TABLE_NARROWEST = 2 * TABLE_CELL_MARGIN + 12  # a column has room for its margins and a letter or two
 
 
@@ -522,8 +523,8 @@ def _table(
     data: list[list[Any]] = []
     commands: list[tuple[Any, ...]] = [
         ("GRID", (0, 0), (-1, -1), TABLE_RULE, HexColor("#000000")),
-        ("TOPPADDING", (0, 0), (-1, -1), 0),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+        ("TOPPADDING", (0, 0), (-1, -1), TABLE_CELL_PADDING),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), TABLE_CELL_PADDING),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
     ]
     with tags.element(tag_for(element_name(block))):
