@@ -43,6 +43,7 @@ from docx.opc.part import Part, XmlPart
 from docx.oxml.ns import qn
 from docx.shared import Pt, Twips
 from docx.table import Table as WordTable
+from docx.table import _Cell as WordCell
 from docx.text.paragraph import Paragraph as WordParagraph
 from lxml import etree
 
@@ -411,13 +412,20 @@ class _DocxBuilder:
         ooxml.borderless_table(table._tbl, block.widths)
         for r, row in enumerate(block.rows):
             for c, cell_blocks in enumerate(row):
-                cell = table.cell(r, c)
-                placeholder = cell.paragraphs[0]
-                self._write(cell_blocks, cell)
-                if len(cell._tc.findall(qn("w:p"))) > 1 or cell._tc.find(qn("w:tbl")) is not None:
-                    cell._tc.remove(placeholder._p)
-                else:  # a cell must hold a paragraph: an empty cell's is one point high
-                    ooxml.set_ordered(placeholder._p.get_or_add_pPr(), _Spacing(0.0, 0.0, 1.0).element())
+                self._fill_cell(table.cell(r, c), cell_blocks, None)
+
+    def _fill_cell(self, cell: WordCell, blocks: tuple[LayoutBlock, ...], empty_style: str | None) -> None:
+        """Write a Word cell's blocks in place of the paragraph python-docx
+        put there; a cell must hold a paragraph, so an empty cell keeps it,
+        in `empty_style`, or else one point high."""
+        placeholder = cell.paragraphs[0]
+        self._write(blocks, cell)
+        if len(cell._tc.findall(qn("w:p"))) > 1 or cell._tc.find(qn("w:tbl")) is not None:
+            cell._tc.remove(placeholder._p)
+        elif empty_style is None:
+            ooxml.set_ordered(placeholder._p.get_or_add_pPr(), _Spacing(0.0, 0.0, 1.0).element())
+        else:
+            placeholder._p.style = self.style_ids[self._use_style(empty_style)]
 
     def _table(self, block: Table, container: _Container, base_indent: float) -> None:
         """A document's table: ruled, fixed column widths over the text width
@@ -435,22 +443,12 @@ class _DocxBuilder:
                     table.cell(r, c).merge(table.cell(r + cell.row_span - 1, c + cell.col_span - 1))
         widths, margin = table_geometry(block, self.layout, width)  # as the PDF's
         ooxml.fixed_table(table._tbl, widths, TABLE_RULE, margin, base_indent, TABLE_CELL_PADDING)
+        empty_style = self._cell_style(block)  # an empty cell's paragraph: the table's first style
         for r, row in enumerate(block.rows):
             ooxml.table_row_options(table.rows[r]._tr, header=r < block.header_rows)
             for c, cell in enumerate(row):
-                if cell is None:
-                    continue
-                word_cell = table.cell(r, c)
-                placeholder = word_cell.paragraphs[0]
-                self._write(cell.blocks, word_cell)
-                if len(word_cell._tc.findall(qn("w:p"))) > 1 or word_cell._tc.find(qn("w:tbl")) is not None:
-                    word_cell._tc.remove(placeholder._p)
-                else:  # a cell must hold a paragraph: an empty one in the table's first style
-                    style = self._cell_style(block)
-                    if style is None:
-                        ooxml.set_ordered(placeholder._p.get_or_add_pPr(), _Spacing(0.0, 0.0, 1.0).element())
-                    else:
-                        placeholder._p.style = self.style_ids[self._use_style(style)]
+                if cell is not None:
+                    self._fill_cell(table.cell(r, c), cell.blocks, empty_style)
 
     def _cell_style(self, block: Table) -> str | None:
         """The style of the first paragraph in the table, for an empty cell."""
