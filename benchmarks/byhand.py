@@ -25,22 +25,38 @@ from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate
 from reportlab.platypus.flowables import Flowable
 
-from communique.fonts import FONT_DIR, face_name, register_pdf_fonts
+from communique.fonts import FONT_DIR
 
 ICC = FONT_DIR.parent / "icc" / "sRGB.icc"
 Paragraphs = list[tuple[str, str]]
+# The faces the page uses, registered as a developer would: parsed from the
+# font files by reportlab (Communique keeps parsed fonts in its cache).
+FACES = {
+    "Serif": "LiberationSerif-Regular.ttf",
+    "Serif-Bold": "LiberationSerif-Bold.ttf",
+    "Sans": "LiberationSans-Regular.ttf",
+}
+
+
+def register_fonts() -> None:
+    """Register the page's three faces, once per process."""
+    for name, file in FACES.items():
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(FONT_DIR / file)))
 
 
 def pdf(paragraphs: list[tuple[str, str]]) -> bytes:
     """What a developer writes by hand with reportlab for the same page."""
-    register_pdf_fonts()
+    register_fonts()
     body = ParagraphStyle(
         "body",
-        fontName=face_name("serif", False, False),
+        fontName="Serif",
         fontSize=12,
         leading=15,
         alignment=TA_JUSTIFY,
@@ -50,7 +66,7 @@ def pdf(paragraphs: list[tuple[str, str]]) -> bytes:
     title = ParagraphStyle(
         "title",
         parent=body,
-        fontName=face_name("serif", True, False),
+        fontName="Serif-Bold",
         fontSize=13,
         alignment=TA_CENTER,
         firstLineIndent=0,
@@ -66,7 +82,7 @@ def pdf(paragraphs: list[tuple[str, str]]) -> bytes:
     buffer = io.BytesIO()
 
     def footer(canvas: Canvas, doc: SimpleDocTemplate) -> None:
-        canvas.setFont(face_name("sans", False, False), 9)
+        canvas.setFont("Sans", 9)
         canvas.drawCentredString(A4[0] / 2, 36, str(doc.page))
 
     template = SimpleDocTemplate(
@@ -77,7 +93,7 @@ def pdf(paragraphs: list[tuple[str, str]]) -> bytes:
         topMargin=25 * mm,
         bottomMargin=25 * mm,
         invariant=1,
-        initialFontName=face_name("serif", False, False),
+        initialFontName="Serif",
     )
     template.build(story, onFirstPage=footer, onLaterPages=footer)
     return buffer.getvalue()

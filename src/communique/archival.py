@@ -24,7 +24,6 @@ import re
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 import pikepdf
 from pikepdf import Array, Dictionary, Name, String
@@ -33,6 +32,7 @@ from communique import __version__
 from communique.layout import DocumentInfo, Layout, walk_paragraphs
 from communique.writers import PDF_PROFILES, PdfProfile
 from communique.writers.pdf_tags import Element, write_structure
+from communique.xmltext import escape
 
 ICC_PROFILE = Path(__file__).parent / "icc" / "sRGB.icc"
 CREATOR = "Communique"

@@ -23,6 +23,7 @@ in this process (one worker or one document), or on a Dask cluster through
 from __future__ import annotations
 
 import csv
+import gc
 import importlib
 import io
 import json
@@ -166,6 +167,7 @@ def _worker_start(niceness: int, warm: Callable[[], object] | None) -> None:
     its document and is shut down); `niceness` lowers its CPU priority; then
     whatever else the caller wants warm."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    gc.enable()  # a worker publishes many documents: it frees their cycles
     if niceness:
         os.nice(niceness)
     warm_up()  # a no-op when forked warm
@@ -362,7 +364,9 @@ def _in_process(tasks: Sequence[Task], stopped: Callable[[], bool]) -> Iterator[
     for task in tasks:
         if stopped():
             return
-        yield run(task)
+        result = run(task)
+        gc.enable()  # the command line starts with it off (see `cli`): a long batch must free its cycles
+        yield result
 
 
 def partial_pool(workers: int, recycle_after: int = RECYCLE_AFTER) -> Executor:

@@ -1,5 +1,6 @@
 """The per-user cache folder: what a fresh process would otherwise work out
-again (compiled templates, the month-name table), kept between runs.
+again (compiled templates, parsed fonts, YAML tables, lexicons, the
+month-name table), kept between runs.
 
 `$COMMUNIQUE_CACHE_DIR` names it (empty: no cache), else
 `$XDG_CACHE_HOME/communique` or `~/.cache/communique`. Every entry is keyed
@@ -10,11 +11,16 @@ made or written is simply not used.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
+import marshal
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 def folder(name: str) -> Path | None:
@@ -44,9 +50,37 @@ def read_json(path: Path) -> Any:
 def write_json(path: Path, data: Any) -> None:
     """Keep `data` at `path`, written whole or not at all (another process
     may read it at the same moment)."""
+    write_bytes(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def remembered(name: str, source: bytes, make: Callable[[], T]) -> T:
+    """What `make()` gives for `source`, kept under the cache's subfolder
+    `name` by a hash of `source`: a later process reads it back instead of
+    working it out again. Plain data only (what `marshal` writes: dicts,
+    lists, tuples, strings, numbers); anything else is made every time."""
+    folder_ = folder(name)
+    if folder_ is None:
+        return make()
+    entry = folder_ / f"{hashlib.sha1(source).hexdigest()}.marshal"
+    try:
+        return marshal.loads(entry.read_bytes())  # type: ignore[no-any-return]
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    value = make()
+    try:
+        data = marshal.dumps(value)  # type: ignore[arg-type]
+    except ValueError:  # not plain data (a date in a YAML file, say)
+        return value
+    write_bytes(entry, data)
+    return value
+
+
+def write_bytes(path: Path, data: bytes) -> None:
+    """Keep `data` at `path`, written whole or not at all (another process
+    may read it at the same moment)."""
     with contextlib.suppress(OSError):
-        with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as out:
-            json.dump(data, out, ensure_ascii=False)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, suffix=".tmp", delete=False) as out:
+            out.write(data)
         try:
             os.replace(out.name, path)
         except OSError:

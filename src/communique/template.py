@@ -38,8 +38,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from communique import yamlfile
 from communique.errors import CommuniqueError
 
@@ -192,11 +190,8 @@ def _yaml_file(path: Path) -> dict[str, Any]:
 def _parsed_yaml(path: Path, _mtime_ns: int, _size: int) -> dict[str, Any]:
     try:
         loaded = yamlfile.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as err:
-        mark = getattr(err, "problem_mark", None)
-        raise CommuniqueError(
-            f"invalid YAML: {getattr(err, 'problem', err)}", file=str(path), line=mark.line + 1 if mark else None
-        ) from None
+    except yamlfile.YAMLSyntaxError as err:
+        raise CommuniqueError(f"invalid YAML: {err.problem}", file=str(path), line=err.line) from None
     if loaded is None:
         return {}
     if not isinstance(loaded, dict):

@@ -23,6 +23,7 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from communique import cache as disk_cache
 from communique import yamlfile
 
 # Tags without a file of their own: the script each language writes by default.
@@ -76,6 +77,7 @@ def fold(text: str) -> str:
     return re.sub("[\u02bb\u02bc\u2018\u2019'`]", "'", text).casefold()
 
 
+@cache
 def tags() -> tuple[str, ...]:
     """The language tags that have a lexicon file."""
     names = (entry.name for entry in resources.files(__name__).iterdir())
@@ -101,7 +103,12 @@ def load(tag: str) -> Lexicon:
     if name is None:
         raise LexiconError(f"no lexicon for language {tag!r} (known: {', '.join(tags())})")
     text = resources.files(__name__).joinpath(f"{name}.yaml").read_text(encoding="utf-8")
-    return _parse(yamlfile.safe_load(text), f"{name}.yaml")
+    # Checked once, then kept checked in the user's cache (the patterns'
+    # test compiles are a good part of a fresh process's start-up).
+    values = disk_cache.remembered(
+        "lexicons", text.encode("utf-8"), lambda: _values(yamlfile.safe_load(text), f"{name}.yaml")
+    )
+    return Lexicon(**values)
 
 
 @cache
@@ -129,6 +136,11 @@ def _unique(phrases: Iterable[str]) -> tuple[str, ...]:
 
 
 def _parse(data: Any, source: str) -> Lexicon:
+    return Lexicon(**_values(data, source))
+
+
+def _values(data: Any, source: str) -> dict[str, Any]:
+    """A lexicon file's table checked against the shape `en.yaml` shows."""
     if not isinstance(data, dict):
         raise LexiconError(f"{source}: expected a mapping")
     known = {spec.name for spec in fields(Lexicon)}
@@ -155,7 +167,7 @@ def _parse(data: Any, source: str) -> Lexicon:
                 re.compile(pattern)
             except re.error as err:
                 raise LexiconError(f"{source}: {name}: {pattern!r}: {err}") from None
-    return Lexicon(**values)
+    return values
 
 
 def _phrases(value: Any, where: str) -> tuple[str, ...]:

@@ -29,6 +29,7 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Protocol
 
@@ -47,6 +48,7 @@ from docx.table import _Cell as WordCell
 from docx.text.paragraph import Paragraph as WordParagraph
 from lxml import etree
 
+from communique import cache as disk_cache
 from communique.fonts import FAMILIES
 from communique.layout import (
     HEADER_DISTANCE,
@@ -696,8 +698,15 @@ class _DocxBuilder:
 
 @cache
 def _base_package() -> bytes:
-    """python-docx's default package without what we never use, loaded and
-    trimmed once per process: every document starts from these bytes."""
+    """python-docx's default package without what we never use: every
+    document starts from these bytes. Made once and kept in the user's
+    cache (keyed by this file and python-docx's version), so a fresh
+    process need not load and trim the default package."""
+    key = Path(__file__).read_bytes() + docx.__version__.encode()
+    return disk_cache.remembered("word-base", key, _trimmed_default_package)
+
+
+def _trimmed_default_package() -> bytes:
     doc = docx.Document()
     package = doc.part.package
     for rel in list(package.rels.values()):

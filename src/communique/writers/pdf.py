@@ -19,7 +19,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import replace
 from functools import cache
 from typing import Any, NamedTuple
-from xml.sax.saxutils import escape, quoteattr
 
 from reportlab.lib.colors import HexColor
 from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
@@ -37,7 +36,7 @@ from reportlab.platypus.flowables import HRFlowable
 
 from communique import archival
 from communique.errors import CommuniqueError
-from communique.fonts import covers, face_name, fallback_face_names, register_pdf_fonts
+from communique.fonts import covers, face_name, fallback_face_names, register_family
 from communique.fonts import system as system_fonts
 from communique.layout import (
     HEADER_DISTANCE,
@@ -62,6 +61,7 @@ from communique.writers import DEFAULT_PDF_PROFILE, PDF_PROFILES
 from communique.writers.pdf_marks import MarkedCanvas, artifact, mark
 from communique.writers.pdf_notes import NoteParagraph, NotesArea, NotesFlush, NotesFrame, per_page_labels
 from communique.writers.pdf_tags import STRUCTURE, Element, Marks, Notes, StructureBuilder, element_name, tag_for
+from communique.xmltext import escape, quoteattr
 
 _ALIGN = {"left": TA_LEFT, "center": TA_CENTER, "right": TA_RIGHT, "justify": TA_JUSTIFY}
 # Word and LibreOffice measure lines in twips (1/20 pt): a line that overflows
@@ -134,7 +134,8 @@ def _render(layout: Layout, tagged: bool) -> Drawn:
 
 def _render_once(layout: Layout, tagged: bool, shown: dict[str, str]) -> tuple[Drawn, list[int]]:
     """One layout pass; also the page each note's mark fell on, in note order."""
-    register_pdf_fonts()
+    for family in {"serif", *(style.font for style in layout.styles.values())}:
+        register_family(family)
     styles = {name: paragraph_style(style) for name, style in layout.styles.items()}
     # Footnote marks link to their notes (the link also tells the frame where a mark fell).
     tags = StructureBuilder(lang=layout.info.lang, notes=Notes.of(layout, shown))
