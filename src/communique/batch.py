@@ -319,6 +319,8 @@ def publish_batch(
         executor = partial_pool(min(jobs, len(tasks)))
     else:
         executor = _in_process
+    if executor is not _in_process:
+        collect_cycles()  # this process waits for results the whole batch long
     stop = _StopFlag()
     with stop:
         try:
@@ -361,12 +363,21 @@ def _is_main_thread() -> bool:
 
 
 def _in_process(tasks: Sequence[Task], stopped: Callable[[], bool]) -> Iterator[Result]:
-    for task in tasks:
+    for index, task in enumerate(tasks):
         if stopped():
             return
-        result = run(task)
-        gc.enable()  # the command line starts with it off (see `cli`): a long batch must free its cycles
-        yield result
+        if index == 1:
+            collect_cycles()  # a long batch must free its documents' cycles
+        yield run(task)
+
+
+def collect_cycles() -> None:
+    """Turn the cycle collector on again where the command line turned it
+    off (see `cli`), the objects made so far (mostly the imported modules)
+    set aside as permanent, so that its first pass need not walk them all."""
+    if not gc.isenabled():
+        gc.freeze()
+        gc.enable()
 
 
 def partial_pool(workers: int, recycle_after: int = RECYCLE_AFTER) -> Executor:

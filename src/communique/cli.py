@@ -210,9 +210,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _build(args: argparse.Namespace) -> int:
     # Importing the pipeline makes a great many objects and few reference
     # cycles: the cycle collector's passes over them cost a tenth of a
-    # one-document process and free almost nothing. It stays off until the
-    # first document is published (`batch` turns it on again for the next
-    # ones, and worker processes have it on).
+    # one-document process and free almost nothing. It stays off for the
+    # first document (`batch.collect_cycles` turns it on again for a second
+    # one, or for a pool's or a cluster's batch; worker processes have it on).
     gc.disable()
     # Warnings (content set aside) always reach stderr, one line each naming the file.
     handler = logging.StreamHandler(sys.stderr)

@@ -16,6 +16,7 @@ across pages asks for the notes of its own half only.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -236,6 +237,17 @@ class NotesFrame(Frame):  # type: ignore[misc]
     """The body frame, shortened at the bottom by the page's notes."""
 
     area: NotesArea | None = None
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> NotesFrame:
+        """reportlab copies the frame to wrap a keep-together group against
+        the copy (`_listWrapOn`); a wrap places no note, so the copy shares
+        the notes area instead of copying every note's paragraph (which
+        made long documents with notes several times slower)."""
+        copied: NotesFrame = copy.copy(self)
+        for name, value in self.__dict__.items():
+            if name != "area":
+                setattr(copied, name, copy.deepcopy(value, memo))
+        return copied
 
     def _reset(self) -> None:
         super()._reset()
