@@ -48,3 +48,69 @@ def test_no_cache_when_turned_off_or_impossible(tmp_path: Path, monkeypatch: pyt
 def test_month_table_without_a_cache(monkeypatch: pytest.MonkeyPatch, fresh_months: None) -> None:
     monkeypatch.setenv("COMMUNIQUE_CACHE_DIR", "")
     assert dates._month_table() == dates._build_month_table()
+
+
+def test_fonts_from_the_cache_draw_the_same_pdf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A face taken from the cache is the face parsed from its file: the
+    same widths, glyphs and embedded subset, byte for byte."""
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen.canvas import Canvas
+
+    from communique.fonts import FONT_DIR, load_font
+
+    monkeypatch.setenv("COMMUNIQUE_CACHE_DIR", str(tmp_path / "cache"))
+    path = FONT_DIR / "DejaVuSans.ttf"
+    parsed = load_font("Parsed", path)  # parsed, and kept
+    (kept,) = (tmp_path / "cache").glob("fonts-*/DejaVuSans.ttf-*.pickle")
+    cached = load_font("Cached", path)
+    plain = TTFont("Plain", str(path))
+    assert cached.face.charWidths == plain.face.charWidths == parsed.face.charWidths
+    assert cached.face.charToGlyph == plain.face.charToGlyph
+
+    def page(font: TTFont) -> bytes:
+        from reportlab.pdfbase import pdfmetrics
+
+        pdfmetrics.registerFont(font)
+        out = tmp_path / f"{font.fontName}.pdf"
+        canvas = Canvas(str(out), invariant=1)
+        canvas.setFont(font.fontName, 12)
+        canvas.drawString(72, 720, "Türkiye ₺ Қазақстан Ўзбекистон")
+        canvas.save()
+        return out.read_bytes().replace(font.fontName.encode(), b"F")
+
+    assert page(cached) == page(plain)
+    # A damaged entry is parsed again, never trusted.
+    kept.write_bytes(b"not a pickle")
+    assert load_font("Again", path).face.charWidths == plain.face.charWidths
+
+
+def test_plain_data_is_remembered_and_other_data_made_each_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import datetime
+
+    monkeypatch.setenv("COMMUNIQUE_CACHE_DIR", str(tmp_path))
+    calls: list[int] = []
+
+    def make() -> dict[str, tuple[str, ...]]:
+        calls.append(1)
+        return {"a": ("b", "c")}
+
+    assert cache.remembered("t", b"source", make) == {"a": ("b", "c")}
+    assert cache.remembered("t", b"source", make) == {"a": ("b", "c")} and len(calls) == 1
+    assert cache.remembered("t", b"other source", make) == {"a": ("b", "c")} and len(calls) == 2
+    day = datetime.date(2022, 1, 11)
+    assert cache.remembered("t", b"a date", lambda: {"date": day}) == {"date": day}
+    assert len(list((tmp_path / "t").glob("*.marshal"))) == 2  # the date was not kept
+
+
+def test_yaml_from_the_cache_and_its_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from communique import yamlfile
+
+    monkeypatch.setenv("COMMUNIQUE_CACHE_DIR", str(tmp_path))
+    text = "name: Statement\nroles: {title: Title}\n"
+    assert yamlfile.safe_load(text) == yamlfile.safe_load(text) == {"name": "Statement", "roles": {"title": "Title"}}
+    assert len(list((tmp_path / "yaml").glob("*.marshal"))) == 1
+    with pytest.raises(yamlfile.YAMLSyntaxError) as caught:
+        yamlfile.safe_load("name: [unclosed\nother: 1\n")
+    assert caught.value.line is not None and caught.value.line >= 1

@@ -31,3 +31,16 @@ def test_right_to_left_text_still_goes_to_the_model_formats(tmp_path: Path) -> N
     source.write_text("Statement\n\nThe minister said: שלום today.\n", encoding="utf-8")
     (written,) = build_file(source, tmp_path / "out", Options(find_template("statement"), formats=("json",)))
     assert "שלום" in json.dumps(json.loads(written.read_text(encoding="utf-8")), ensure_ascii=False)
+
+
+def test_every_right_to_left_letter_is_in_the_blocks_searched() -> None:
+    """The refusal searches only Unicode's right-to-left blocks: every letter
+    of class R or AL this Python knows must be in them."""
+    import sys
+    import unicodedata
+
+    from communique.publish import RIGHT_TO_LEFT_BLOCKS
+
+    letters = (chr(code) for code in range(sys.maxunicode + 1))
+    outside = [c for c in letters if unicodedata.bidirectional(c) in ("R", "AL") and not RIGHT_TO_LEFT_BLOCKS.match(c)]
+    assert outside == []
