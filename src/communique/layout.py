@@ -75,7 +75,7 @@ import io
 import os
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal, TypeAlias, get_args
 
@@ -1120,6 +1120,14 @@ def _squash(text: str) -> str:
     return _SPACES.sub(" ", text)
 
 
+_LOOK = tuple(spec.name for spec in fields(Run) if spec.name != "text")
+
+
+def _same_look(a: Run, b: Run) -> bool:
+    """Whether two runs differ in nothing but their text."""
+    return all(getattr(a, name) == getattr(b, name) for name in _LOOK)
+
+
 def _merge_runs(runs: Iterator[Run]) -> Iterator[Run]:
     """Join neighbouring runs of equal formatting; trim the paragraph's ends."""
     merged: list[Run] = []
@@ -1134,7 +1142,7 @@ def _merge_runs(runs: Iterator[Run]) -> Iterator[Run]:
             and merged[-1].text != "\n"
         ):
             last = merged[-1]
-            if replace(last, text="") == replace(run, text=""):
+            if _same_look(last, run):
                 merged[-1] = replace(last, text=last.text + run.text)
                 continue
         if run.text or run.field:
