@@ -19,6 +19,7 @@ import pikepdf
 import pytest
 
 from communique import batch, cli
+from communique.errors import CommuniqueError
 from communique.publish import Options
 from communique.render import find_template
 from tests.conftest import SAMPLE
@@ -268,3 +269,39 @@ def test_a_dask_cluster_reads_and_writes_urls(cluster: str, tmp_path: Path) -> N
     code = cli.main(["build", archive.as_uri(), "--out", site.as_uri(), "--scheduler", cluster, "-q"])
     assert code == 0
     assert tree(site) == one_by_one(archive, tmp_path / "alone")
+
+
+def test_outputs_at_urls_are_put_all_or_none(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A move that fails halfway puts back the previous build's files at
+    their URLs, and no temporary or previous copy is left in the store."""
+    fsspec = pytest.importorskip("fsspec", reason="the communique[dask] extra is not installed")
+    from communique import remote
+
+    memory = fsspec.filesystem("memory")
+    pdf, docx = tmp_path / "a.pdf", tmp_path / "a.docx"
+    urls = {pdf: "memory://t13put/site/a.pdf", docx: "memory://t13put/site/a.docx"}
+    try:
+        pdf.write_bytes(b"old pdf")
+        docx.write_bytes(b"old docx")
+        remote._put_together(urls)
+        pdf.write_bytes(b"new pdf")
+        docx.write_bytes(b"new docx")
+        real_mv = type(memory).mv
+
+        def failing_mv(self: object, source: str, target: str, **kwargs: object) -> None:
+            if source.endswith(".a.docx.part"):
+                raise OSError("the store went away")
+            real_mv(self, source, target, **kwargs)
+
+        monkeypatch.setattr(type(memory), "mv", failing_mv)
+        with pytest.raises(CommuniqueError, match="cannot write output"):
+            remote._put_together(urls)
+        monkeypatch.undo()
+        assert memory.cat_file("/t13put/site/a.pdf") == b"old pdf"
+        assert memory.cat_file("/t13put/site/a.docx") == b"old docx"
+        assert sorted(memory.find("/t13put")) == ["/t13put/site/a.docx", "/t13put/site/a.pdf"]
+        remote._put_together(urls)
+        assert memory.cat_file("/t13put/site/a.pdf") == b"new pdf"
+        assert sorted(memory.find("/t13put")) == ["/t13put/site/a.docx", "/t13put/site/a.pdf"]
+    finally:
+        memory.rm("/t13put", recursive=True)

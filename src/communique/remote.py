@@ -4,8 +4,10 @@
 A worker copies the source into a temporary folder, builds it there as a
 local file (`publish.build`: the same bytes as a local build), then puts
 each output at the output URL under a temporary name and moves it into
-place, so a reader of the output never sees half a file (on an object
-store a move is a copy: a failed batch may leave a `.part` object behind).
+place, so a reader of the output never sees half a file; the previous
+build's outputs are copied aside until all have moved, so a failed move
+puts them back (on an object store a move is a copy: a process killed
+midway may leave a `.part` or `.previous` object behind).
 Errors and warnings name the URL, never the temporary copy. fsspec comes
 with `communique[dask]`; a store's own package (s3fs, gcsfs, adlfs) and its
 credentials are needed wherever documents are published.
@@ -121,25 +123,52 @@ def build_url(source: str, out: str, options: Options) -> tuple[list[str], int |
 
 
 def _put_together(files: dict[Path, str]) -> None:
-    """Put local files at their URLs: temporary names first, then moves."""
+    """Put local files at their URLs, all or none: each under a temporary
+    name first, the previous build's files copied aside, then moved into
+    place; a move that fails puts back what the URLs held before (the
+    previous build's file, or nothing), as `publish.write_together` does."""
     parts: dict[str, str] = {}
+    previous: dict[str, str] = {}  # URL → a copy of the previous build's file
+    moved: list[str] = []
     try:
         for local, url in files.items():
             fs, path = filesystem(url)
-            parent, file_name = path.rsplit("/", 1) if "/" in path else ("", path)
-            part = f"{parent}/.{file_name}.part"
-            fs.makedirs(parent, exist_ok=True)
-            fs.put_file(str(local), part)
-            parts[url] = part
+            fs.makedirs(_parent(path), exist_ok=True)
+            fs.put_file(str(local), _beside(path, "part"))
+            parts[url] = _beside(path, "part")
+        for url in files.values():
+            fs, path = filesystem(url)
+            if fs.exists(path):
+                fs.copy(path, _beside(path, "previous"))
+                previous[url] = _beside(path, "previous")
         for url, part in parts.items():
             fs, path = filesystem(url)
             fs.mv(part, path)
+            moved.append(url)
     except OSError as err:
-        for url, part in parts.items():
-            fs = filesystem(url)[0]
-            if fs.exists(part):
-                fs.rm(part)
+        for url in moved:
+            fs, path = filesystem(url)
+            if url in previous:
+                fs.mv(previous.pop(url), path)
+            else:
+                fs.rm(path)
         raise CommuniqueError(f"cannot write output: {err}", file=next(iter(files.values()))) from None
+    finally:
+        for url, leftover in [*parts.items(), *previous.items()]:
+            fs = filesystem(url)[0]
+            if fs.exists(leftover):
+                fs.rm(leftover)
+
+
+def _parent(path: str) -> str:
+    return path.rsplit("/", 1)[0] if "/" in path else ""
+
+
+def _beside(path: str, kind: str) -> str:
+    """A hidden name beside `path` for its temporary (`part`) or previous
+    (`previous`) file."""
+    file_name = path.rsplit("/", 1)[-1]
+    return f"{_parent(path)}/.{file_name}.{kind}"
 
 
 @contextmanager
