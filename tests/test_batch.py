@@ -305,3 +305,25 @@ def test_outputs_at_urls_are_put_all_or_none(tmp_path: Path, monkeypatch: pytest
         assert sorted(memory.find("/t13put")) == ["/t13put/site/a.docx", "/t13put/site/a.pdf"]
     finally:
         memory.rm("/t13put", recursive=True)
+
+
+def test_the_cycle_collector_comes_back_for_a_second_document(tmp_path: Path) -> None:
+    """The command line leaves Python's cycle collector off for a build's
+    first document; a second one turns it on again (a long batch must free
+    its cycles), and `main([...])` called by a program never turns it off."""
+    import gc
+
+    archive = make_archive(tmp_path)
+    sources = sorted(archive.rglob("*.txt"))[:2]
+    tasks = [batch.Task(source, tmp_path / "out", Options()) for source in sources]
+    assert gc.isenabled()
+    try:
+        gc.disable()
+        results = list(batch._in_process(tasks[:1], lambda: False))
+        assert [r.status for r in results] == ["published"] and not gc.isenabled()
+        results = list(batch._in_process(tasks, lambda: False))
+        assert [r.status for r in results] == ["published"] * 2 and gc.isenabled()
+    finally:
+        gc.enable()
+    assert cli.main(["build", str(sources[0]), "--out", str(tmp_path / "main"), "-q"]) == 0
+    assert gc.isenabled()

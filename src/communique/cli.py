@@ -178,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command == "build":
-            return _build(args)
+            return _build(args, whole_process=argv is None)
         if args.command == "templates":
             return _templates()
         if args.command == "schema":
@@ -207,13 +207,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BUG
 
 
-def _build(args: argparse.Namespace) -> int:
-    # Importing the pipeline makes a great many objects and few reference
-    # cycles: the cycle collector's passes over them cost a tenth of a
-    # one-document process and free almost nothing. It stays off for the
-    # first document (`batch.collect_cycles` turns it on again for a second
-    # one, or for a pool's or a cluster's batch; worker processes have it on).
-    gc.disable()
+def _build(args: argparse.Namespace, whole_process: bool = False) -> int:
+    if whole_process:
+        # The command as a process of its own (not `main([...])` called by a
+        # program): importing the pipeline makes a great many objects and
+        # few reference cycles, and the cycle collector's passes over them
+        # cost a tenth of a one-document process and free almost nothing.
+        # It stays off for the first document (`batch.collect_cycles` turns
+        # it on again for a second one, or for a pool's or a cluster's
+        # batch; worker processes have it on).
+        gc.disable()
     # Warnings (content set aside) always reach stderr, one line each naming the file.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("communique: %(message)s"))
