@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import pairwise
 from typing import Literal
 
@@ -63,6 +64,7 @@ from communique.readers.decoding import clean_text, decode
 from communique.readers.language import guess_language
 from communique.readers.metadata_lines import (
     INITIALS,
+    LINES_KEPT,
     OPENERS,
     TITLE_REFERENCE,
     capitalised_share,
@@ -291,7 +293,8 @@ _LABEL_FORMS: tuple[tuple[re.Pattern[str], str, Callable[[str], int | None]], ..
 _BULLET_FORM = re.compile(rf"[{re.escape(_BULLETS)}](?=\s)")
 
 
-def _labels(text: str) -> list[_Label]:
+@lru_cache(maxsize=LINES_KEPT)
+def _labels(text: str) -> tuple[_Label, ...]:
     """Every reading of `text` as a list item (an "(i)" may be roman one or
     letter nine), most likely first; empty when it has no label."""
     found: list[_Label] = []
@@ -300,7 +303,7 @@ def _labels(text: str) -> list[_Label]:
         body = text[bullet.end() :].strip()
         if body:
             found.append(_Label(bullet.group(), bullet.group(), 0, body))
-        return found
+        return tuple(found)
     for pattern, style, value_of in _LABEL_FORMS:
         match = pattern.match(text)
         if match is None:
@@ -312,7 +315,7 @@ def _labels(text: str) -> list[_Label]:
         value = value_of(match.group(1))
         if value:
             found.append(_Label(match.group(), style, value, rest.strip()))
-    return found
+    return tuple(found)
 
 
 # ---------------------------------------------------------------- paragraphs
@@ -435,6 +438,7 @@ def _is_short_line(text: str, max_words: int = 12) -> bool:
 _SIGNED_MARK = re.compile(r"\([^\W\d_]{1,12}\.?\)\s+")  # "(Signed) ", "(İmza) ", "(Подпись) "
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _is_signature_line(text: str, anchored: bool) -> bool:
     """A line of a signature block: a name, an office, perhaps after a
     "(Signed)" mark. Alone (`anchored` False) it must look like a name or
@@ -505,7 +509,8 @@ def _in_sequence(label: str, next_label: str) -> bool:
     return first.isdigit() and second.isdigit() and int(first) + 1 == int(second)
 
 
-def _glued_marker(labels: Sequence[str]) -> re.Pattern[str]:
+@lru_cache(maxsize=64)
+def _glued_marker(labels: tuple[str, ...]) -> re.Pattern[str]:
     """Footnote markers glued to the end of a word: "Nations1", "Nations,1",
     "79/7;1", "Treaty”,4"."""
     alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
@@ -534,7 +539,7 @@ def _split_footnotes(units: list[str]) -> tuple[list[str], list[Footnote]]:
         label = match.group("label")
         if notes and not _in_sequence(label, notes[0].label):
             break
-        marker = _glued_marker([label])
+        marker = _glued_marker((label,))
         if not any(marker.search(unit) for unit in units[: end - 1]):
             break
         notes.insert(0, Footnote(label=label, content=plain(match.group("text")), confidence=_FOOTNOTE_CONFIDENCE))
@@ -548,7 +553,7 @@ def _with_refs(text: str, labels: Sequence[str]) -> Content:
         return plain(text)
     runs: list[Inline] = []
     last = 0
-    for match in _glued_marker(labels).finditer(text):
+    for match in _glued_marker(tuple(labels)).finditer(text):
         runs.extend(plain(text[last : match.start()]))
         runs.append(Inline("footnote_ref", match.group(1)))
         last = match.end()
@@ -669,6 +674,7 @@ class _Found:
         )
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _looks_like_title(text: str) -> bool:
     if sum(ch.isalpha() for ch in text) < 3 or dates.month_number(text.strip(" .,")) is not None:
         return False  # a bare number or a month: a date's pieces, as a web page shows them
@@ -773,6 +779,7 @@ def _is_issuer_line(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _is_subtitle(text: str, *, after_genre: bool) -> bool:
     """A line completing the title: one starting in lower case ("az
     ünnepnapok …", "of the Fifth Meeting …"), or, under a bare genre title
@@ -819,6 +826,7 @@ _GENRE_WORDS = re.compile(
 _NUMBER_SIGN = re.compile(r"(?:№|\bN[o°º]?\.?)\s*\d")
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _names_genre(text: str) -> bool:
     """A short unpunctuated line naming the document's genre among other
     words: "Azərbaycan Respublikası Prezidentinin Sərəncamı",
@@ -826,6 +834,7 @@ def _names_genre(text: str) -> bool:
     return word_count(text) <= 12 and not _ends_terminal(text) and bool(_GENRE_WORDS.search(text))
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _is_number_line(text: str) -> bool:
     """ "Указ … от 8 апреля 2011 года № 3", "КР Өкмөтүнүн 2019-жылдын
     5-декабрындагы № 662 токтому", "… 2021 жылғы 12 қаңтардағы № 164 өкімі.",
@@ -848,6 +857,7 @@ _UN_MARKS = re.compile("|".join(re.escape(mark) for mark in _LEXICON.un_header_m
 _RUNNING_HEADER = re.compile(r"[A-Z]{1,6}(?:/[A-Z0-9.()-]+){2,}\s+\S")
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _is_un_masthead(text: str) -> bool:
     """A line of a UN masthead or running header, however its columns ran
     together: "General Assembly Distr.: General 31 October 2025"."""
@@ -878,6 +888,7 @@ def _is_addressee(text: str) -> bool:
     return word_count(text) <= 12 and bool(_ADDRESSEE.match(text))
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _is_masthead(text: str) -> bool:
     """A letterhead line: "T.C.", "DIŞİŞLERİ BAKANLIĞI" (capitals naming
     an office), not a title naming the genre."""
@@ -905,6 +916,7 @@ def _is_date_piece(text: str) -> bool:
     return (bare.isdigit() and len(bare) <= 4) or (word_count(bare) == 1 and dates.month_number(bare) is not None)
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _is_web_leftover(text: str) -> bool:
     """Site chrome: "Share", "Print", "Photo: …", a time stamp alone."""
     folded = fold(text.strip(" |·•›>»"))
@@ -933,6 +945,7 @@ def _is_un_header(text: str) -> bool:
     return False
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _issuer_and_date(text: str) -> bool:
     """A masthead with a date: "Republic of Türkiye Ministry of Foreign
     Affairs 24.02.2022"."""
