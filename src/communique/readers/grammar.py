@@ -125,8 +125,9 @@ def decode(lines: Sequence[Features], rules: Grammar | None = None) -> Decoded:
     trans = [[rules.transition(a, b) for b in roles] for a in roles]
     start = [0.0 if role.start else _IMPOSSIBLE for role in roles]
     end = [0.0 if role.end else _IMPOSSIBLE for role in roles]
-    into = [[p for p in range(k) if trans[p][j] != _IMPOSSIBLE] for j in range(k)]  # allowed predecessors
-    onto = [[q for q in range(k) if trans[j][q] != _IMPOSSIBLE] for j in range(k)]  # allowed successors
+    # the transitions the grammar allows: (predecessor, score) into each role, (successor, score) out of it
+    into_pairs = [[(p, trans[p][j]) for p in range(k) if trans[p][j] != _IMPOSSIBLE] for j in range(k)]
+    onto_pairs = [[(q, trans[j][q]) for q in range(k) if trans[j][q] != _IMPOSSIBLE] for j in range(k)]
 
     # Viterbi; ties go to the first role, as `max` gives them
     best = [start[j] + emit[0][j] for j in range(k)]
@@ -135,8 +136,8 @@ def decode(lines: Sequence[Features], rules: Grammar | None = None) -> Decoded:
         row, pointers = [], []
         for j in range(k):
             prev, top = 0, best[0] + trans[0][j]
-            for p in into[j]:
-                value = best[p] + trans[p][j]
+            for p, t in into_pairs[j]:
+                value = best[p] + t
                 if value > top:
                     prev, top = p, value
             row.append(top + emit[i][j])
@@ -153,11 +154,11 @@ def decode(lines: Sequence[Features], rules: Grammar | None = None) -> Decoded:
     forward = [[start[j] + emit[0][j] for j in range(k)]]
     for i in range(1, n):
         before, here = forward[-1], emit[i]
-        forward.append([_logsumexp([before[p] + trans[p][j] for p in into[j]]) + here[j] for j in range(k)])
+        forward.append([_logsumexp([before[p] + t for p, t in pairs]) + here[j] for j, pairs in enumerate(into_pairs)])
     backward = [end[:]]
     for i in range(n - 1, 0, -1):
         nxt, here = backward[-1], emit[i]
-        backward.append([_logsumexp([trans[j][q] + here[q] + nxt[q] for q in onto[j]]) for j in range(k)])
+        backward.append([_logsumexp([t + here[q] + nxt[q] for q, t in pairs]) for pairs in onto_pairs])
     backward.reverse()
     total = _logsumexp([forward[-1][j] + end[j] for j in range(k)])
     alike = [[a for a in range(k) if roles[a].shows_as == role.shows_as] for role in roles]
@@ -188,6 +189,8 @@ def _emissions(lines: Sequence[Features], roles: Sequence[Role]) -> list[list[fl
 
 
 def _logsumexp(values: Sequence[float]) -> float:
+    if len(values) == 1:
+        return values[0] + 0.0  # what the sum below gives for one value: exp(0) is 1, log(1) is 0, exactly
     top = max(values, default=_IMPOSSIBLE)
     if top == _IMPOSSIBLE:
         return _IMPOSSIBLE
