@@ -206,12 +206,9 @@ def _read(given: Sequence[Unit]) -> _Reading:
     return _Reading(found.meta(guess_language("\n".join(unit.text for unit in given))), blocks, roles)
 
 
-_WHITESPACE = re.compile(r"\s+")
-
-
 def as_unit(paragraph: str) -> str:
     """A paragraph as the rules see it: one line, single-spaced."""
-    return _WHITESPACE.sub(" ", paragraph).strip()
+    return " ".join(paragraph.split())
 
 
 def stated(block: Block) -> Block:
@@ -321,11 +318,14 @@ def _labels(text: str) -> tuple[_Label, ...]:
 # ---------------------------------------------------------------- paragraphs
 
 
+_SPACES = re.compile(r" {2,}")
+
+
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs of pasted text: blank lines separate them; hard-wrapped
     lines are joined; paragraphs and list items written one per line are
     told apart from wrapped lines (see `_breaks_before`)."""
-    lines = [re.sub(r" {2,}", " ", line.strip()) for line in clean_text(text).split("\n")]
+    lines = [_SPACES.sub(" ", line.strip()) for line in clean_text(text).split("\n")]
     runs: list[list[str]] = [[]]
     for line in lines:
         if line:
