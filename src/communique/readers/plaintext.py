@@ -676,9 +676,19 @@ class _Found:
         )
 
 
+def _has_letters(text: str, count: int) -> bool:
+    """Whether `text` has `count` letters or more (counting stops there)."""
+    for ch in text:
+        if ch.isalpha():
+            count -= 1
+            if count <= 0:
+                return True
+    return count <= 0
+
+
 @lru_cache(maxsize=LINES_KEPT)
 def _looks_like_title(text: str) -> bool:
-    if sum(ch.isalpha() for ch in text) < 3 or dates.month_number(text.strip(" .,")) is not None:
+    if not _has_letters(text, 3) or dates.month_number(text.strip(" .,")) is not None:
         return False  # a bare number or a month: a date's pieces, as a web page shows them
     if _labels(text) or word_count(text) > 30 or len(text) > 250 or text.endswith((",", ";", ":")):
         return False
