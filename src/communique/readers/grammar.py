@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from math import exp, log
 from typing import Any
 
 from communique import yamlfile
@@ -168,7 +169,7 @@ def decode(lines: Sequence[Features], rules: Grammar | None = None) -> Decoded:
         if total == _IMPOSSIBLE:
             return 0.0
         there, after = forward[i], backward[i]
-        return round(min(1.0, sum(math.exp(there[j] + after[j] - total) for j in alike[path[i]])), 3)
+        return round(min(1.0, sum(exp(there[j] + after[j] - total) for j in alike[path[i]])), 3)
 
     confidence = tuple(sure(i) for i in range(n))
     return Decoded(tuple(roles[j].name for j in path), confidence)
@@ -194,4 +195,4 @@ def _logsumexp(values: Sequence[float]) -> float:
     top = max(values, default=_IMPOSSIBLE)
     if top == _IMPOSSIBLE:
         return _IMPOSSIBLE
-    return top + math.log(sum([math.exp(v - top) for v in values]))
+    return top + log(sum([exp(v - top) for v in values]))
