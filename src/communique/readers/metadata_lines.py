@@ -194,7 +194,7 @@ def is_closing_formula(text: str) -> bool:
     "С уважением,") or a diplomatic complimentary close."""
     if fold(text.rstrip(" .,!:")) in _CLOSING_FORMULAE:
         return True
-    return bool(_CLOSING_PATTERNS.search(text)) and word_count(text) <= 60
+    return word_count(text) <= 60 and bool(_CLOSING_PATTERNS.search(text))
 
 
 # ---------------------------------------------------------------- genre words

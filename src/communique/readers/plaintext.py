@@ -808,7 +808,13 @@ def _is_subtitle(text: str, *, after_genre: bool) -> bool:
 
 _LEXICON = lexicons.combined()
 _FOLDED_WEB = frozenset(fold(word.rstrip(":")) for word in _LEXICON.web_leftovers)
-_UN_HEADER = tuple((token, fold(token)) for token in _LEXICON.un_header)  # as written, folded
+# Each UN header token folded, bare (without its final " .:"), whether it is
+# written in lower case (it may end a line) and whether it ends in ":" or "."
+# (it may open one).
+_UN_HEADER = tuple(
+    (folded, folded.rstrip(" .:"), written[:1].islower(), folded.endswith((":", ".")))
+    for written, folded in ((token, fold(token)) for token in _LEXICON.un_header)
+)
 _MEETING = re.compile("|".join(_LEXICON.meeting_patterns), re.IGNORECASE)
 _DECREE_NUMBER = re.compile("|".join(_LEXICON.reference_patterns), re.IGNORECASE)
 _ANY_FIELD = re.compile(
@@ -946,11 +952,10 @@ def _is_un_header(text: str) -> bool:
     if word_count(text) > 8 or _ends_terminal(text.rstrip(".")):
         return False
     folded = fold(text).rstrip(" .")
-    for written, token in _UN_HEADER:
-        bare = token.rstrip(" .:")
-        if folded == bare or (written[:1].islower() and folded.endswith(" " + bare)):
+    for token, bare, lower, opener in _UN_HEADER:
+        if folded == bare or (lower and folded.endswith(" " + bare)):
             return True
-        if token.endswith((":", ".")) and folded.startswith(token):
+        if opener and folded.startswith(token):
             return True
         if folded.startswith(bare + " ") and folded[len(bare) + 1 : len(bare) + 2].isdigit():
             return True
@@ -961,8 +966,10 @@ def _is_un_header(text: str) -> bool:
 def _issuer_and_date(text: str) -> bool:
     """A masthead with a date: "Republic of Türkiye Ministry of Foreign
     Affairs 24.02.2022"."""
+    if word_count(text) > 16 or _ends_terminal(text):
+        return False  # the cheap tests first: a body line fails them
     found = dates.find_dates(text)
-    if len(found) != 1 or word_count(text) > 16 or _ends_terminal(text):
+    if len(found) != 1:
         return False
     if text[found[0].end :].strip(" .,–—-"):
         return False  # the date ends a masthead line
