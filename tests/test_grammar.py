@@ -81,3 +81,61 @@ def test_markdown_and_word_blocks_carry_a_confidence() -> None:
     for read in (document, word):
         assert all(block.confidence is not None for _, block in walk(read.blocks))
     assert [block.kind for block in document.blocks] == ["recital", "numbered_list", "place_date"]
+
+
+def _plain_decode(lines: list[dict[str, float]], rules: grammar.Grammar) -> tuple[tuple[str, ...], tuple[float, ...]]:
+    """The decoder as first written, quadratic and unhurried: the roles and
+    the unrounded probabilities the fast one must match bit for bit."""
+    import math
+
+    def logsumexp(values: list[float]) -> float:
+        top = max(values)
+        return top if top == -math.inf else top + math.log(sum(math.exp(v - top) for v in values))
+
+    roles, n = rules.roles, len(lines)
+    k = len(roles)
+    emit = [[role.score(features) for role in roles] for features in lines]
+    trans = [[rules.transition(a, b) for b in roles] for a in roles]
+    start = [0.0 if role.start else -math.inf for role in roles]
+    end = [0.0 if role.end else -math.inf for role in roles]
+    best, back = [start[j] + emit[0][j] for j in range(k)], []
+    for i in range(1, n):
+        pointers = [max(range(k), key=lambda p, j=j: best[p] + trans[p][j]) for j in range(k)]
+        best = [best[p] + trans[p][j] + emit[i][j] for j, p in enumerate(pointers)]
+        back = [*back, pointers]
+    path = [max(range(k), key=lambda j: best[j] + end[j])]
+    for pointers in reversed(back):
+        path.append(pointers[path[-1]])
+    path.reverse()
+    forward = [[start[j] + emit[0][j] for j in range(k)]]
+    for i in range(1, n):
+        forward.append([logsumexp([forward[-1][p] + trans[p][j] for p in range(k)]) + emit[i][j] for j in range(k)])
+    backward = [end[:]]
+    for i in range(n - 1, 0, -1):
+        nxt = backward[0]
+        backward.insert(0, [logsumexp([trans[j][q] + emit[i][q] + nxt[q] for q in range(k)]) for j in range(k)])
+    total = logsumexp([forward[-1][j] + end[j] for j in range(k)])
+    sure = []
+    for i in range(n):
+        alike = [j for j in range(k) if roles[j].shows_as == roles[path[i]].shows_as]
+        p = sum(math.exp(forward[i][j] + backward[i][j] - total) for j in alike)
+        sure.append(0.0 if total == -math.inf else min(1.0, p))
+    return tuple(roles[j].name for j in path), tuple(sure)
+
+
+@pytest.mark.parametrize("rules", [SMALL, grammar.grammar()], ids=["small", "weights.yaml"])
+def test_the_fast_decoder_gives_what_the_plain_one_gave(
+    rules: grammar.Grammar, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import random
+
+    monkeypatch.setattr(grammar, "round", lambda value, _digits: value, raising=False)  # compare raw probabilities
+    names = sorted({name for role in rules.roles for name in role.weights} | {"unweighted"})
+    pick = random.Random(7)
+    for _ in range(60):
+        lines = [
+            {name: pick.choice((1.0, 1.0, 0.7)) for name in pick.sample(names, pick.randint(0, min(4, len(names))))}
+            for _ in range(pick.randint(1, 40))
+        ]
+        decoded = grammar.decode(lines, rules)
+        assert (decoded.roles, decoded.confidence) == _plain_decode(lines, rules)

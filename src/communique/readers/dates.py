@@ -17,7 +17,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 import babel
@@ -146,6 +146,7 @@ def is_weekday(word: str) -> bool:
     return fold(word.strip(" ,.")) in _weekdays()
 
 
+@lru_cache(maxsize=4096)
 def month_number(word: str) -> int | None:
     """The month a (possibly inflected) month word names, or None."""
     table = _month_table()
@@ -165,7 +166,12 @@ def iso_date(year: int, month: int, day: int) -> str | None:
         return None
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def _candidates(text: str) -> Iterator[FoundDate]:
+    if not _DIGIT.search(text):
+        return  # every form has a number in it
     for pattern in _PATTERNS:
         for match in pattern.finditer(text):
             groups = match.groupdict()
@@ -180,12 +186,17 @@ def _candidates(text: str) -> Iterator[FoundDate]:
 def find_dates(text: str) -> list[FoundDate]:
     """All dates written in `text`, in order, without overlaps (the longest
     reading wins where two overlap)."""
+    return list(_dates_in(text))
+
+
+@lru_cache(maxsize=4096)  # a reader asks about the same lines again and again
+def _dates_in(text: str) -> tuple[FoundDate, ...]:
     chosen: list[FoundDate] = []
     for found in sorted(_candidates(text), key=lambda f: (f.start, -(f.end - f.start))):
         if chosen and found.start < chosen[-1].end:
             continue
         chosen.append(found)
-    return chosen
+    return tuple(chosen)
 
 
 def parse_date(text: str) -> str | None:

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from math import exp, log
 from typing import Any
 
 from communique import yamlfile
@@ -109,27 +110,41 @@ def _grammar(data: Any) -> Grammar:
 
 
 def decode(lines: Sequence[Features], rules: Grammar | None = None) -> Decoded:
-    """The best sequence of roles for `lines` and each line's confidence."""
+    """The best sequence of roles for `lines` and each line's confidence.
+
+    Linear in the number of lines: rows are appended and the backward pass
+    reversed once; only transitions the grammar allows are visited (an
+    impossible one adds nothing: its score is minus infinity, its
+    probability exactly 0). Sums run in the same order as always, so the
+    confidences stay the same to the last bit."""
     rules = rules or grammar()
     roles = rules.roles
     n, k = len(lines), len(roles)
     if n == 0:
         return Decoded((), ())
-    emit = [[role.score(features) for role in roles] for features in lines]
+    emit = _emissions(lines, roles)
     trans = [[rules.transition(a, b) for b in roles] for a in roles]
     start = [0.0 if role.start else _IMPOSSIBLE for role in roles]
     end = [0.0 if role.end else _IMPOSSIBLE for role in roles]
+    # the transitions the grammar allows: (predecessor, score) into each role, (successor, score) out of it
+    into_pairs = [[(p, trans[p][j]) for p in range(k) if trans[p][j] != _IMPOSSIBLE] for j in range(k)]
+    onto_pairs = [[(q, trans[j][q]) for q in range(k) if trans[j][q] != _IMPOSSIBLE] for j in range(k)]
 
-    # Viterbi
+    # Viterbi; ties go to the first role, as `max` gives them
     best = [start[j] + emit[0][j] for j in range(k)]
     back: list[list[int]] = []
     for i in range(1, n):
         row, pointers = [], []
         for j in range(k):
-            prev = max(range(k), key=lambda p: best[p] + trans[p][j])
-            row.append(best[prev] + trans[prev][j] + emit[i][j])
+            prev, top = 0, best[0] + trans[0][j]
+            for p, t in into_pairs[j]:
+                value = best[p] + t
+                if value > top:
+                    prev, top = p, value
+            row.append(top + emit[i][j])
             pointers.append(prev)
-        best, back = row, [*back, pointers]
+        best = row
+        back.append(pointers)
     last = max(range(k), key=lambda j: best[j] + end[j])
     path = [last]
     for pointers in reversed(back):
@@ -139,26 +154,45 @@ def decode(lines: Sequence[Features], rules: Grammar | None = None) -> Decoded:
     # forward–backward, for each line's marginal probability of its role
     forward = [[start[j] + emit[0][j] for j in range(k)]]
     for i in range(1, n):
-        forward.append([_logsumexp([forward[-1][p] + trans[p][j] for p in range(k)]) + emit[i][j] for j in range(k)])
+        before, here = forward[-1], emit[i]
+        forward.append([_logsumexp([before[p] + t for p, t in pairs]) + here[j] for j, pairs in enumerate(into_pairs)])
     backward = [end[:]]
     for i in range(n - 1, 0, -1):
-        nxt = backward[0]
-        backward.insert(0, [_logsumexp([trans[j][q] + emit[i][q] + nxt[q] for q in range(k)]) for j in range(k)])
+        nxt, here = backward[-1], emit[i]
+        backward.append([_logsumexp([t + here[q] + nxt[q] for q, t in pairs]) for pairs in onto_pairs])
+    backward.reverse()
     total = _logsumexp([forward[-1][j] + end[j] for j in range(k)])
+    alike = [[a for a in range(k) if roles[a].shows_as == role.shows_as] for role in roles]
 
     def sure(i: int) -> float:
         """The probability that line `i` gives the block its best role gives."""
         if total == _IMPOSSIBLE:
             return 0.0
-        alike = [j for j in range(k) if roles[j].shows_as == roles[path[i]].shows_as]
-        return round(min(1.0, sum(math.exp(forward[i][j] + backward[i][j] - total) for j in alike)), 3)
+        there, after = forward[i], backward[i]
+        return round(min(1.0, sum(exp(there[j] + after[j] - total) for j in alike[path[i]])), 3)
 
     confidence = tuple(sure(i) for i in range(n))
     return Decoded(tuple(roles[j].name for j in path), confidence)
 
 
+def _emissions(lines: Sequence[Features], roles: Sequence[Role]) -> list[list[float]]:
+    """Each line's score under each role; lines with the same features
+    (most lines of a long body) share one row."""
+    rows: dict[tuple[tuple[str, float], ...], list[float]] = {}
+    emit = []
+    for features in lines:
+        key = tuple(features.items())
+        row = rows.get(key)
+        if row is None:
+            row = rows[key] = [role.score(features) for role in roles]
+        emit.append(row)
+    return emit
+
+
 def _logsumexp(values: Sequence[float]) -> float:
-    top = max(values)
+    if len(values) == 1:
+        return values[0] + 0.0  # what the sum below gives for one value: exp(0) is 1, log(1) is 0, exactly
+    top = max(values, default=_IMPOSSIBLE)
     if top == _IMPOSSIBLE:
         return _IMPOSSIBLE
-    return top + math.log(sum(math.exp(v - top) for v in values))
+    return top + log(sum([exp(v - top) for v in values]))

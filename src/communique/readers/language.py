@@ -56,23 +56,37 @@ _CYRILLIC_LANGS = frozenset({"ru", "kk", "ky", "uz-Cyrl"})
 _WORD_RE = re.compile(r"[^\W\d_]+(?:[\u02bb\u02bc'][^\W\d_]+)*")
 
 
+def _languages_of_words() -> dict[str, tuple[str, ...]]:
+    """Each frequent word → the languages it is frequent in."""
+    languages: dict[str, tuple[str, ...]] = {}
+    for lang, words in _WORDS.items():
+        for word in words:
+            languages[word] = (*languages.get(word, ()), lang)
+    return languages
+
+
+_LANGUAGES_OF_WORD = _languages_of_words()
+
+
 def guess_language(text: str) -> str | None:
     """The most likely language tag of `text`, or None when it is too short
     (or has too few letters) to say."""
-    letters = [ch for ch in text if ch.isalpha()]
-    if len(letters) < _MIN_LETTERS:
-        return None
-    cyrillic = sum(1 for ch in letters if "\u0400" <= ch <= "\u04ff")
-    candidates = _CYRILLIC_LANGS if cyrillic * 2 > len(letters) else frozenset(_LETTERS) - _CYRILLIC_LANGS
-    scores: dict[str, float] = dict.fromkeys(candidates, 0.0)
     counts = Counter(text)
+    letters = sum(n for ch, n in counts.items() if ch.isalpha())
+    if letters < _MIN_LETTERS:
+        return None
+    cyrillic = sum(n for ch, n in counts.items() if "\u0400" <= ch <= "\u04ff" and ch.isalpha())
+    candidates = _CYRILLIC_LANGS if cyrillic * 2 > letters else frozenset(_LETTERS) - _CYRILLIC_LANGS
+    scores: dict[str, float] = dict.fromkeys(candidates, 0.0)
     for lang in candidates:
         scores[lang] += sum(weight * counts[ch] for ch, weight in _LETTERS[lang].items())
-    for word in _WORD_RE.findall(text):
-        folded = word.casefold()
-        for lang in candidates:
-            if folded in _WORDS[lang]:
-                scores[lang] += 2
+    hits: Counter[str] = Counter()  # each language's frequent words, counted over each distinct word once
+    for word, n in Counter(_WORD_RE.findall(text)).items():
+        for lang in _LANGUAGES_OF_WORD.get(word.casefold(), ()):
+            hits[lang] += n
+    for lang in candidates:
+        for _ in range(hits[lang]):
+            scores[lang] += 2  # one by one, as the points always added up (a float sum depends on it)
     # Absence of every special letter is itself a sign of Russian or English.
     plain = "ru" if "ru" in candidates else "en"
     scores[plain] += 0.5

@@ -12,13 +12,16 @@ conventions of official texts in our languages, never by one text's words.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from communique import lexicons
 from communique.lexicons import fold
 from communique.model import DOCUMENT_KINDS
 from communique.readers import dates
 
-_WORDS = re.compile(r"\S+")
+# The reader asks about the same lines again and again: answers about this
+# many recent lines are kept.
+LINES_KEPT = 4096
 OPENERS = "\"'«„“”‘‚(["  # what may stand before a paragraph's or a name's first letter
 # An initial before a name or another initial: "A. Smith", "M.K. Tokayev".
 INITIALS = re.compile(r"(?:^|\s)[^\W\d_]\.\s?[^\W\d_]")
@@ -29,9 +32,10 @@ def _alternatives(phrases: tuple[str, ...]) -> str:
     return "|".join(re.escape(p) for p in sorted(phrases, key=len, reverse=True))
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def word_count(text: str) -> int:
     """Whitespace-separated words in `text`."""
-    return len(_WORDS.findall(text))
+    return len(text.split())
 
 
 def capitalised_share(text: str, min_letters: int = 1) -> float:
@@ -99,6 +103,7 @@ def signing_formula(text: str) -> tuple[str | None, str] | None:
     return match.group("place").strip(), found[0].iso
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def date_line(text: str) -> tuple[str | None, str] | None:
     """(place, ISO date) when `text` is a date line, optionally after a place:
     "İstanbul, 11 Ocak 2022", "2020 jylǵy 21 qazan", "г. Ташкент, 12 мая 2022 г.",
@@ -163,8 +168,10 @@ _FIELD_LINE = re.compile(rf"(?:{_alternatives(_HEADER_FIELDS)})\s?:\s*\S.*", re.
 
 def is_decoration_line(text: str) -> bool:
     """A line that only marks a place: "***", "###", "- ENDS -"."""
+    if len(text) > 12 or not text.isupper():  # no end mark: only a line without letters or digits
+        return not any(ch.isalnum() for ch in text)
     letters = "".join(ch for ch in text if ch.isalnum())
-    return not letters or (fold(letters) in _END_MARKS and len(text) <= 12 and text.isupper())
+    return not letters or fold(letters) in _END_MARKS
 
 
 def is_field_line(text: str) -> bool:
@@ -181,12 +188,13 @@ _CLOSING_FORMULAE = frozenset(fold(f) for f in lexicons.combined().closing_formu
 _CLOSING_PATTERNS = re.compile("|".join(lexicons.combined().closing_patterns), re.IGNORECASE)
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def is_closing_formula(text: str) -> bool:
     """A closing formula: a set phrase ("Kamuoyuna saygıyla duyurulur.",
     "С уважением,") or a diplomatic complimentary close."""
     if fold(text.rstrip(" .,!:")) in _CLOSING_FORMULAE:
         return True
-    return bool(_CLOSING_PATTERNS.search(text)) and word_count(text) <= 60
+    return word_count(text) <= 60 and bool(_CLOSING_PATTERNS.search(text))
 
 
 # ---------------------------------------------------------------- genre words
@@ -199,6 +207,7 @@ _GENRE_KINDS: dict[str, str] = {
 }
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def genre_kind(text: str) -> str | None:
     """The document kind a line names when it is a genre word alone
     ("Bəyanat", "PRESS RELEASE" give "statement", "press-release")."""

@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from itertools import pairwise
 from typing import Literal
 
@@ -63,6 +64,7 @@ from communique.readers.decoding import clean_text, decode
 from communique.readers.language import guess_language
 from communique.readers.metadata_lines import (
     INITIALS,
+    LINES_KEPT,
     OPENERS,
     TITLE_REFERENCE,
     capitalised_share,
@@ -204,12 +206,9 @@ def _read(given: Sequence[Unit]) -> _Reading:
     return _Reading(found.meta(guess_language("\n".join(unit.text for unit in given))), blocks, roles)
 
 
-_WHITESPACE = re.compile(r"\s+")
-
-
 def as_unit(paragraph: str) -> str:
     """A paragraph as the rules see it: one line, single-spaced."""
-    return _WHITESPACE.sub(" ", paragraph).strip()
+    return " ".join(paragraph.split())
 
 
 def stated(block: Block) -> Block:
@@ -291,7 +290,8 @@ _LABEL_FORMS: tuple[tuple[re.Pattern[str], str, Callable[[str], int | None]], ..
 _BULLET_FORM = re.compile(rf"[{re.escape(_BULLETS)}](?=\s)")
 
 
-def _labels(text: str) -> list[_Label]:
+@lru_cache(maxsize=LINES_KEPT)
+def _labels(text: str) -> tuple[_Label, ...]:
     """Every reading of `text` as a list item (an "(i)" may be roman one or
     letter nine), most likely first; empty when it has no label."""
     found: list[_Label] = []
@@ -300,7 +300,7 @@ def _labels(text: str) -> list[_Label]:
         body = text[bullet.end() :].strip()
         if body:
             found.append(_Label(bullet.group(), bullet.group(), 0, body))
-        return found
+        return tuple(found)
     for pattern, style, value_of in _LABEL_FORMS:
         match = pattern.match(text)
         if match is None:
@@ -312,17 +312,20 @@ def _labels(text: str) -> list[_Label]:
         value = value_of(match.group(1))
         if value:
             found.append(_Label(match.group(), style, value, rest.strip()))
-    return found
+    return tuple(found)
 
 
 # ---------------------------------------------------------------- paragraphs
+
+
+_SPACES = re.compile(r" {2,}")
 
 
 def split_paragraphs(text: str) -> list[str]:
     """Paragraphs of pasted text: blank lines separate them; hard-wrapped
     lines are joined; paragraphs and list items written one per line are
     told apart from wrapped lines (see `_breaks_before`)."""
-    lines = [re.sub(r" {2,}", " ", line.strip()) for line in clean_text(text).split("\n")]
+    lines = [_SPACES.sub(" ", line.strip()) for line in clean_text(text).split("\n")]
     runs: list[list[str]] = [[]]
     for line in lines:
         if line:
@@ -435,6 +438,7 @@ def _is_short_line(text: str, max_words: int = 12) -> bool:
 _SIGNED_MARK = re.compile(r"\([^\W\d_]{1,12}\.?\)\s+")  # "(Signed) ", "(İmza) ", "(Подпись) "
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _is_signature_line(text: str, anchored: bool) -> bool:
     """A line of a signature block: a name, an office, perhaps after a
     "(Signed)" mark. Alone (`anchored` False) it must look like a name or
@@ -505,12 +509,15 @@ def _in_sequence(label: str, next_label: str) -> bool:
     return first.isdigit() and second.isdigit() and int(first) + 1 == int(second)
 
 
-def _glued_marker(labels: Sequence[str]) -> re.Pattern[str]:
+@lru_cache(maxsize=64)
+def _glued_marker(labels: tuple[str, ...]) -> re.Pattern[str]:
     """Footnote markers glued to the end of a word: "Nations1", "Nations,1",
-    "79/7;1", "Treaty”,4"."""
+    "79/7;1", "Treaty”,4". (The leading lookahead changes no match: it
+    only lets the scan skip, cheaply, every place where no label starts.)"""
     alternatives = "|".join(re.escape(label) for label in sorted(labels, key=len, reverse=True))
     after = '[.,;:)»”’"]'
     return re.compile(
+        rf"(?=(?:{alternatives}))"
         rf"(?:(?<=[^\W\d_])|(?<=[^\W_]{after})|(?<=[^\W_]{after}{after}))({alternatives})(?![\w¹²³⁴⁵⁶⁷⁸⁹⁰])"
     )
 
@@ -534,7 +541,7 @@ def _split_footnotes(units: list[str]) -> tuple[list[str], list[Footnote]]:
         label = match.group("label")
         if notes and not _in_sequence(label, notes[0].label):
             break
-        marker = _glued_marker([label])
+        marker = _glued_marker((label,))
         if not any(marker.search(unit) for unit in units[: end - 1]):
             break
         notes.insert(0, Footnote(label=label, content=plain(match.group("text")), confidence=_FOOTNOTE_CONFIDENCE))
@@ -548,7 +555,7 @@ def _with_refs(text: str, labels: Sequence[str]) -> Content:
         return plain(text)
     runs: list[Inline] = []
     last = 0
-    for match in _glued_marker(labels).finditer(text):
+    for match in _glued_marker(tuple(labels)).finditer(text):
         runs.extend(plain(text[last : match.start()]))
         runs.append(Inline("footnote_ref", match.group(1)))
         last = match.end()
@@ -669,8 +676,19 @@ class _Found:
         )
 
 
+def _has_letters(text: str, count: int) -> bool:
+    """Whether `text` has `count` letters or more (counting stops there)."""
+    for ch in text:
+        if ch.isalpha():
+            count -= 1
+            if count <= 0:
+                return True
+    return count <= 0
+
+
+@lru_cache(maxsize=LINES_KEPT)
 def _looks_like_title(text: str) -> bool:
-    if sum(ch.isalpha() for ch in text) < 3 or dates.month_number(text.strip(" .,")) is not None:
+    if not _has_letters(text, 3) or dates.month_number(text.strip(" .,")) is not None:
         return False  # a bare number or a month: a date's pieces, as a web page shows them
     if _labels(text) or word_count(text) > 30 or len(text) > 250 or text.endswith((",", ";", ":")):
         return False
@@ -773,6 +791,7 @@ def _is_issuer_line(text: str) -> bool:
     )
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _is_subtitle(text: str, *, after_genre: bool) -> bool:
     """A line completing the title: one starting in lower case ("az
     ünnepnapok …", "of the Fifth Meeting …"), or, under a bare genre title
@@ -789,7 +808,13 @@ def _is_subtitle(text: str, *, after_genre: bool) -> bool:
 
 _LEXICON = lexicons.combined()
 _FOLDED_WEB = frozenset(fold(word.rstrip(":")) for word in _LEXICON.web_leftovers)
-_UN_HEADER = tuple((token, fold(token)) for token in _LEXICON.un_header)  # as written, folded
+# Each UN header token folded, bare (without its final " .:"), whether it is
+# written in lower case (it may end a line) and whether it ends in ":" or "."
+# (it may open one).
+_UN_HEADER = tuple(
+    (folded, folded.rstrip(" .:"), written[:1].islower(), folded.endswith((":", ".")))
+    for written, folded in ((token, fold(token)) for token in _LEXICON.un_header)
+)
 _MEETING = re.compile("|".join(_LEXICON.meeting_patterns), re.IGNORECASE)
 _DECREE_NUMBER = re.compile("|".join(_LEXICON.reference_patterns), re.IGNORECASE)
 _ANY_FIELD = re.compile(
@@ -819,6 +844,7 @@ _GENRE_WORDS = re.compile(
 _NUMBER_SIGN = re.compile(r"(?:№|\bN[o°º]?\.?)\s*\d")
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _names_genre(text: str) -> bool:
     """A short unpunctuated line naming the document's genre among other
     words: "Azərbaycan Respublikası Prezidentinin Sərəncamı",
@@ -826,6 +852,7 @@ def _names_genre(text: str) -> bool:
     return word_count(text) <= 12 and not _ends_terminal(text) and bool(_GENRE_WORDS.search(text))
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _is_number_line(text: str) -> bool:
     """ "Указ … от 8 апреля 2011 года № 3", "КР Өкмөтүнүн 2019-жылдын
     5-декабрындагы № 662 токтому", "… 2021 жылғы 12 қаңтардағы № 164 өкімі.",
@@ -848,6 +875,7 @@ _UN_MARKS = re.compile("|".join(re.escape(mark) for mark in _LEXICON.un_header_m
 _RUNNING_HEADER = re.compile(r"[A-Z]{1,6}(?:/[A-Z0-9.()-]+){2,}\s+\S")
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _is_un_masthead(text: str) -> bool:
     """A line of a UN masthead or running header, however its columns ran
     together: "General Assembly Distr.: General 31 October 2025"."""
@@ -878,6 +906,7 @@ def _is_addressee(text: str) -> bool:
     return word_count(text) <= 12 and bool(_ADDRESSEE.match(text))
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _is_masthead(text: str) -> bool:
     """A letterhead line: "T.C.", "DIŞİŞLERİ BAKANLIĞI" (capitals naming
     an office), not a title naming the genre."""
@@ -905,6 +934,7 @@ def _is_date_piece(text: str) -> bool:
     return (bare.isdigit() and len(bare) <= 4) or (word_count(bare) == 1 and dates.month_number(bare) is not None)
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _is_web_leftover(text: str) -> bool:
     """Site chrome: "Share", "Print", "Photo: …", a time stamp alone."""
     folded = fold(text.strip(" |·•›>»"))
@@ -922,22 +952,24 @@ def _is_un_header(text: str) -> bool:
     if word_count(text) > 8 or _ends_terminal(text.rstrip(".")):
         return False
     folded = fold(text).rstrip(" .")
-    for written, token in _UN_HEADER:
-        bare = token.rstrip(" .:")
-        if folded == bare or (written[:1].islower() and folded.endswith(" " + bare)):
+    for token, bare, lower, opener in _UN_HEADER:
+        if folded == bare or (lower and folded.endswith(" " + bare)):
             return True
-        if token.endswith((":", ".")) and folded.startswith(token):
+        if opener and folded.startswith(token):
             return True
         if folded.startswith(bare + " ") and folded[len(bare) + 1 : len(bare) + 2].isdigit():
             return True
     return False
 
 
+@lru_cache(maxsize=LINES_KEPT)
 def _issuer_and_date(text: str) -> bool:
     """A masthead with a date: "Republic of Türkiye Ministry of Foreign
     Affairs 24.02.2022"."""
+    if word_count(text) > 16 or _ends_terminal(text):
+        return False  # the cheap tests first: a body line fails them
     found = dates.find_dates(text)
-    if len(found) != 1 or word_count(text) > 16 or _ends_terminal(text):
+    if len(found) != 1:
         return False
     if text[found[0].end :].strip(" .,–—-"):
         return False  # the date ends a masthead line
