@@ -214,3 +214,21 @@ def test_a_template_changed_on_disk_is_read_again_in_the_same_process(tmp_path: 
 
     assert round(page_width("A4")) == 595
     assert round(page_width("A5")) == 420  # the parsed YAML is kept only while the file stays the same
+
+
+def test_a_build_that_ends_without_tear_down_says_everything(tmp_path: Path) -> None:
+    """The command ends a build's process at once (no tear-down); what it
+    printed to a pipe, its warnings and its report still all arrive, with
+    its exit code."""
+    bad = tmp_path / "empty.txt"
+    bad.write_text("", encoding="utf-8")
+    report = tmp_path / "report.jsonl"
+    result = run("build", SAMPLE, bad, "--out", tmp_path / "out", "--report", report, "--jobs", "1")
+    assert result.returncode == 1
+    stem = SAMPLE.stem
+    assert result.stdout.splitlines() == [str(tmp_path / "out" / f"{stem}.pdf"), str(tmp_path / "out" / f"{stem}.docx")]
+    assert "empty.txt: the file is empty" in result.stderr and "1 published, 1 failed" in result.stderr
+    assert [json.loads(line)["status"] for line in report.read_text(encoding="utf-8").splitlines()] == [
+        "published",
+        "failed",
+    ]

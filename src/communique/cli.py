@@ -13,11 +13,12 @@ import argparse
 import datetime as dt
 import gc
 import logging
+import os
 import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from communique import __version__
 from communique.errors import CommuniqueError
@@ -178,7 +179,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command == "build":
-            return _build(args, whole_process=argv is None)
+            code = _build(args, whole_process=argv is None)
+            if argv is None:
+                _exit_now(code)
+            return code
         if args.command == "templates":
             return _templates()
         if args.command == "schema":
@@ -205,6 +209,17 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"communique: internal error: {type(err).__name__}: {err} (run with --debug for details)", file=sys.stderr
         )
         return EXIT_BUG
+
+
+def _exit_now(code: int) -> NoReturn:
+    """End the process once a build is done, its files written whole and
+    closed: without Python's tear-down, which frees every object one by
+    one (the pipeline's modules, fonts and documents) and takes a fifth of
+    a one-document process (mypy ends the same way)."""
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _build(args: argparse.Namespace, whole_process: bool = False) -> int:
