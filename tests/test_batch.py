@@ -308,20 +308,20 @@ def test_outputs_at_urls_are_put_all_or_none(tmp_path: Path, monkeypatch: pytest
 
 
 def test_the_cycle_collector_comes_back_for_a_second_document(tmp_path: Path) -> None:
-    """The command line leaves Python's cycle collector off for a build's
-    first document; a second one turns it on again (a long batch must free
-    its cycles), and `main([...])` called by a program never turns it off."""
+    """The command line leaves Python's cycle collector off for a build of
+    one document; a batch of several turns it on again (a long batch must
+    free its cycles), and `main([...])` called by a program never turns it off."""
     import gc
 
     archive = make_archive(tmp_path)
     sources = sorted(archive.rglob("*.txt"))[:2]
-    tasks = [batch.Task(source, tmp_path / "out", Options()) for source in sources]
+    triples = [(source, tmp_path / "out", Options()) for source in sources]
     assert gc.isenabled()
     try:
         gc.disable()
-        results = list(batch._in_process(tasks[:1], lambda: False))
+        results, _ = batch.publish_batch(triples[:1])
         assert [r.status for r in results] == ["published"] and not gc.isenabled()
-        results = list(batch._in_process(tasks, lambda: False))
+        results, _ = batch.publish_batch(triples)
         assert [r.status for r in results] == ["published"] * 2 and gc.isenabled()
     finally:
         gc.enable()

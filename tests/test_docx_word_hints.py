@@ -22,6 +22,9 @@ _BODY = (
     "after a long discussion of the budget and of the new members."
 )
 _OPENING = "New opening hours from Monday."  # ends like a sentence: alone, no title
+_STYLES_WITH_SUBTITLE = (
+    _STYLES + '<w:style w:type="paragraph" w:styleId="Subtitle"><w:name w:val="Subtitle"/></w:style>'
+)
 
 
 def para(*runs: tuple[str, str], align: str | None = None, style: str | None = None) -> str:
@@ -98,14 +101,13 @@ def test_a_title_styled_paragraph_is_the_title_and_the_rules_read_it_as_one() ->
 
 
 def test_a_subtitle_the_styles_state_keeps_a_second_one_the_rules_find() -> None:
-    styles = _STYLES + '<w:style w:type="paragraph" w:styleId="Subtitle"><w:name w:val="Subtitle"/></w:style>'
     body = (
         para(("Notice to members", ""), style="Title")
         + para(("Spring meeting", ""), style="Subtitle")
         + para(("to all members of the club", ""))
         + para((_BODY, ""))
     )
-    document = docxfile.read(docx(body, parts={"styles": styles}), "hints.docx")
+    document = docxfile.read(docx(body, parts={"styles": _STYLES_WITH_SUBTITLE}), "hints.docx")
     assert (document.meta.title, document.meta.subtitle) == ("Notice to members", "Spring meeting")
     assert ("paragraph", "to all members of the club") in kinds(document)
 
@@ -122,13 +124,12 @@ def test_right_aligned_lines_over_the_text_are_no_closing_block() -> None:
 
 
 def test_a_plain_copy_of_the_styled_subtitle_is_kept() -> None:
-    styles = _STYLES + '<w:style w:type="paragraph" w:styleId="Subtitle"><w:name w:val="Subtitle"/></w:style>'
     body = (
         para(("Notice to members", ""), style="Title")
         + para(("to all members of the club", ""), style="Subtitle")
         + para(("to all members of the club", ""))
         + para((_BODY, ""))
     )
-    document = docxfile.read(docx(body, parts={"styles": styles}), "hints.docx")
+    document = docxfile.read(docx(body, parts={"styles": _STYLES_WITH_SUBTITLE}), "hints.docx")
     assert document.meta.subtitle == "to all members of the club"
     assert ("paragraph", "to all members of the club") in kinds(document)

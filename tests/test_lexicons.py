@@ -56,9 +56,9 @@ def test_fold_matches_turkish_i_and_uzbek_apostrophes() -> None:
 
 def test_a_bad_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(LexiconError, match=r"x\.yaml: preambular must be a list of strings"):
-        lexicons._parse({"language": "x", "name": "X", "preambular": "Recalling"}, "x.yaml")
+        lexicons._values({"language": "x", "name": "X", "preambular": "Recalling"}, "x.yaml")
     with pytest.raises(LexiconError, match="unknown key 'colour'"):
-        lexicons._parse({"language": "x", "name": "X", "colour": []}, "x.yaml")
+        lexicons._values({"language": "x", "name": "X", "colour": []}, "x.yaml")
 
 
 @pytest.mark.slow

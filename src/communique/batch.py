@@ -167,7 +167,6 @@ def _worker_start(niceness: int, warm: Callable[[], object] | None) -> None:
     its document and is shut down); `niceness` lowers its CPU priority; then
     whatever else the caller wants warm."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.enable()  # a worker publishes many documents: it frees their cycles
     if niceness:
         os.nice(niceness)
     warm_up()  # a no-op when forked warm
@@ -319,8 +318,8 @@ def publish_batch(
         executor = partial_pool(min(jobs, len(tasks)))
     else:
         executor = _in_process
-    if executor is not _in_process:
-        collect_cycles()  # this process waits for results the whole batch long
+    if len(tasks) > 1:
+        collect_cycles()  # a batch of several must free its documents' cycles
     stop = _StopFlag()
     with stop:
         try:
@@ -363,18 +362,17 @@ def _is_main_thread() -> bool:
 
 
 def _in_process(tasks: Sequence[Task], stopped: Callable[[], bool]) -> Iterator[Result]:
-    for index, task in enumerate(tasks):
+    for task in tasks:
         if stopped():
             return
-        if index == 1:
-            collect_cycles()  # a long batch must free its documents' cycles
         yield run(task)
 
 
 def collect_cycles() -> None:
     """Turn the cycle collector on again where the command line turned it
-    off (see `cli`), the objects made so far (mostly the imported modules)
-    set aside as permanent, so that its first pass need not walk them all."""
+    off for a one-document build (see `cli`), the objects made so far
+    (mostly the imported modules) set aside as permanent, so that its first
+    pass need not walk them all."""
     if not gc.isenabled():
         gc.freeze()
         gc.enable()

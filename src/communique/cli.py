@@ -179,10 +179,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command == "build":
-            code = _build(args, whole_process=argv is None)
-            if argv is None:
-                _exit_now(code)
-            return code
+            return _build(args) if argv is not None else _build_as_process(args)
         if args.command == "templates":
             return _templates()
         if args.command == "schema":
@@ -211,27 +208,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BUG
 
 
-def _exit_now(code: int) -> NoReturn:
-    """End the process once a build is done, its files written whole and
-    closed: without Python's tear-down, which frees every object one by
-    one (the pipeline's modules, fonts and documents) and takes a fifth of
-    a one-document process (mypy ends the same way)."""
+def _build_as_process(args: argparse.Namespace) -> NoReturn:
+    """`build` as the command, in a process of its own (not `main([...])`
+    called by a program). Importing the pipeline makes a great many objects
+    and few reference cycles: the cycle collector's passes over them cost a
+    tenth of a one-document process and free almost nothing, so it is off
+    (`batch.collect_cycles` turns it on again for a batch of several). Once
+    the files are written whole and closed, the process ends without
+    Python's tear-down, which frees every object one by one and takes a
+    fifth of a one-document process (mypy ends the same way)."""
+    gc.disable()
+    code = _build(args)
     logging.shutdown()
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
 
 
-def _build(args: argparse.Namespace, whole_process: bool = False) -> int:
-    if whole_process:
-        # The command as a process of its own (not `main([...])` called by a
-        # program): importing the pipeline makes a great many objects and
-        # few reference cycles, and the cycle collector's passes over them
-        # cost a tenth of a one-document process and free almost nothing.
-        # It stays off for the first document (`batch.collect_cycles` turns
-        # it on again for a second one, or for a pool's or a cluster's
-        # batch; worker processes have it on).
-        gc.disable()
+def _build(args: argparse.Namespace) -> int:
     # Warnings (content set aside) always reach stderr, one line each naming the file.
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("communique: %(message)s"))

@@ -134,8 +134,8 @@ def _put_together(files: dict[Path, str]) -> None:
         for local, url in files.items():
             fs, path = filesystem(url)
             fs.makedirs(_parent(path), exist_ok=True)
-            fs.put_file(str(local), _beside(path, "part"))
             parts[url] = _beside(path, "part")
+            fs.put_file(str(local), parts[url])
         for url in files.values():
             fs, path = filesystem(url)
             if fs.exists(path):

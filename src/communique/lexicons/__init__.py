@@ -135,10 +135,6 @@ def _unique(phrases: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(phrases))
 
 
-def _parse(data: Any, source: str) -> Lexicon:
-    return Lexicon(**_values(data, source))
-
-
 def _values(data: Any, source: str) -> dict[str, Any]:
     """A lexicon file's table checked against the shape `en.yaml` shows."""
     if not isinstance(data, dict):
